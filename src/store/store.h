@@ -1,0 +1,156 @@
+/*
+ * store.h - the inventory: the one interface through which camsweep persists devices.
+ *
+ * Identification produces a struct cs_device per observation; the store merges observations of
+ * the same physical device into one inventory record (by serial, then MAC, then address), keeps
+ * the evidence of every observation, the current policy coverage and a history of changed
+ * identity fields. Commands (identify, scan, devices) talk only to this header; the backend
+ * (SQLite today, PostgreSQL later) is chosen by the URI given to cs_store_open() and lives
+ * behind the vtable in store_int.h. No SQL leaves src/store/.
+ *
+ * Conventions: functions return 0 or a negative CS_E* code with detail in *err (err may be
+ * NULL). Strings handed to callbacks are owned by the store and valid only during the call;
+ * objects returned through an out-parameter say who frees them.
+ * A struct cs_store is not thread-safe: use one per thread (each opens its own connection).
+ */
+#ifndef CS_STORE_H
+#define CS_STORE_H
+
+#include "common/err.h"
+#include "ident/device.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * The logical schema version this build reads and writes. Every backend has exactly this many
+ * migrations. A database whose version is higher was written by a newer camsweep and is
+ * refused rather than misread.
+ */
+#define CS_STORE_SCHEMA_VERSION 1
+
+/* Longest string the store accepts in any field (device strings are capped, not truncated). */
+#define CS_STORE_MAX_FIELD (64 * 1024)
+/* Most evidence or coverage entries accepted in one cs_store_put_device() call. */
+#define CS_STORE_MAX_ITEMS 4096
+
+struct cs_store;
+
+/* Which devices cs_store_list_devices() reports; a zeroed filter means "all". */
+struct cs_device_filter {
+	bool covered_only;        /* only devices whose current verdict is "covered" */
+	const char *manufacturer; /* only this manufacturer (ASCII case-insensitive), or NULL */
+};
+
+/* Where and when one stored evidence entry was recorded (parallel to dev.evidence). */
+struct cs_stored_origin {
+	const char *seen_at; /* ISO 8601 UTC, e.g. "2024-05-01T12:00:00Z" */
+	const char *source;  /* as given to cs_store_put_device(), may be NULL */
+	const char *signal;  /* signal name as stored; dev.evidence[i].signal is CS_SIG_COUNT
+				when this build does not know the name */
+};
+
+/* One inventory record. */
+struct cs_stored_device {
+	int64_t id;
+	/*
+	 * The merged identity and the current verdict. dev.type is CS_DT_UNKNOWN when the stored
+	 * type name is unknown to this build; device_type always holds the stored name.
+	 * possible_makers is not persisted (npossible is 0).
+	 */
+	struct cs_device dev;
+	const char *device_type; /* e.g. "camera" */
+	const char *first_seen;  /* ISO 8601 UTC */
+	const char *last_seen;   /* ISO 8601 UTC */
+	/* Only filled by cs_store_get_device(); NULL in list callbacks. */
+	const struct cs_stored_origin *origin;
+};
+
+/* One change of an identity field recorded when an observation was merged. */
+struct cs_device_change {
+	int64_t device_id;
+	const char *at;        /* ISO 8601 UTC */
+	const char *field;     /* "manufacturer", "model", "firmware", "device_type", ... */
+	const char *old_value; /* never NULL: a filled field is not a change */
+	const char *new_value; /* never NULL */
+	const char *source;    /* the source of the observation that changed it, may be NULL */
+};
+
+/*
+ * Open (creating or migrating as needed) the inventory named by uri:
+ *   NULL or ""            the default path (cs_store_default_path), directories created 0700
+ *   postgres://... or postgresql://...   PostgreSQL (CS_EUNSUPP until that backend is built)
+ *   anything else         the path of an SQLite database file
+ * A database written by a newer camsweep, or an SQLite file camsweep did not create, is refused
+ * with CS_ESTORE and a message saying why. On success the caller must cs_store_close(*out).
+ */
+int cs_store_open(struct cs_store **out, const char *uri, struct cs_err *err);
+
+/* Close the store and free everything it owns; NULL is a no-op. */
+void cs_store_close(struct cs_store *st);
+
+/*
+ * The default inventory path: $XDG_DATA_HOME/camsweep/inventory.db when XDG_DATA_HOME is an
+ * absolute path, else $HOME/.local/share/camsweep/inventory.db. Creates nothing.
+ * Caller must free *path.
+ */
+int cs_store_default_path(char **path, struct cs_err *err);
+
+/* Name of the backend in use: "sqlite" or "postgres". Static string. */
+const char *cs_store_backend_name(const struct cs_store *st);
+
+/*
+ * Record one identification of a device, observed now, in one transaction.
+ *
+ * The observation is merged into an existing record, trying in this order:
+ *   1. the same serial, when manufacturer and model are equal or unknown on either side;
+ *   2. the same MAC, when the serials do not conflict;
+ *   3. the same address, when neither serial nor MAC conflicts and the manufacturers are
+ *      equal or unknown (a different maker at an old address is a replacement, not an update).
+ * Placeholder serials and MACs ("0", "unknown", 00:00:00:00:00:00, ...) are stored but never
+ * used to merge. On a merge, last_seen is updated, fields that were NULL are filled, identity
+ * fields that changed are updated with a device_history row each, and a NULL in the new
+ * observation never erases a known value. The verdict (confidence, basis, covered,
+ * covered_status and the coverage set, which is replaced as a whole) is taken from the new
+ * observation only when it names a manufacturer or brand, so a sighting that only saw a MAC
+ * never un-covers a device. The observation's evidence is always appended.
+ *
+ * source is free text saying where the observation came from ("identify:capture.txt",
+ * "scan:42"); it may be NULL. *device_id (if device_id is not NULL) receives the record's id.
+ */
+int cs_store_put_device(struct cs_store *st, const struct cs_device *dev, const char *source,
+			int64_t *device_id, struct cs_err *err);
+
+/*
+ * Call cb for each device matching f (NULL: all), in id order. dev.evidence and dev.coverage are
+ * not loaded (use cs_store_get_device). The record and its strings are valid only during the
+ * call. cb returns 0 to go on, a positive value to stop early (the function then returns 0), or
+ * a negative CS_E* code to abort (returned as is). cb must not modify the store.
+ * When this function fails before the first row, cb is never called.
+ */
+int cs_store_list_devices(struct cs_store *st, const struct cs_device_filter *f,
+			  int (*cb)(void *ctx, const struct cs_stored_device *d), void *ctx,
+			  struct cs_err *err);
+
+/*
+ * Load one record with all its evidence (oldest first, with origin) and its current coverage.
+ * CS_ENOTFOUND when there is no such id. Caller must free *out with cs_stored_device_free().
+ */
+int cs_store_get_device(struct cs_store *st, int64_t id, struct cs_stored_device **out,
+			struct cs_err *err);
+
+/* Free a record returned by cs_store_get_device(); NULL is a no-op. */
+void cs_stored_device_free(struct cs_stored_device *d);
+
+/*
+ * Call cb for each recorded change of device id, oldest first (same callback rules as
+ * cs_store_list_devices).
+ */
+int cs_store_list_history(struct cs_store *st, int64_t id,
+			  int (*cb)(void *ctx, const struct cs_device_change *c), void *ctx,
+			  struct cs_err *err);
+
+/* The schema version of the open database (CS_STORE_SCHEMA_VERSION once opened). */
+int cs_store_schema_version(struct cs_store *st, int *v);
+
+#endif

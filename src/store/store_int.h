@@ -1,0 +1,115 @@
+/*
+ * store_int.h - what a storage backend implements; private to src/store/.
+ *
+ * store.c owns everything that must behave the same whatever the database: the merge rules,
+ * field-by-field updates and history, input caps, timestamps and the default path. A backend
+ * (store_sqlite.c, later store_pg.c) only moves rows: it finds candidates, writes rows and reads
+ * them back, inside the write transaction store.c opens. Adding a backend means one file that
+ * defines one struct cs_store_backend and one line in the table in store.c.
+ */
+#ifndef CS_STORE_INT_H
+#define CS_STORE_INT_H
+
+#include "common/arena.h"
+#include "store/store.h"
+
+#include <stdbool.h>
+
+/* How cs_store_put_device() looks for an existing record, in merge order. */
+enum cs_store_key {
+	CS_STORE_KEY_SERIAL,
+	CS_STORE_KEY_MAC,
+	CS_STORE_KEY_ADDRESS,
+};
+
+struct cs_stored_device_owned;
+
+typedef int (*cs_store_device_cb)(void *ctx, const struct cs_stored_device *d);
+typedef int (*cs_store_change_cb)(void *ctx, const struct cs_device_change *c);
+
+struct cs_store_backend {
+	const char *name;
+	/* True when this backend handles uri (already resolved: never NULL or ""). */
+	bool (*accepts)(const char *uri);
+	/* Connect, check and migrate the schema; set st->impl. On failure st->impl stays NULL. */
+	int (*open)(struct cs_store *st, const char *uri, struct cs_err *err);
+	void (*close)(struct cs_store *st); /* frees st->impl */
+	int (*schema_version)(struct cs_store *st, int *v);
+
+	/*
+	 * One write transaction per put. begin must exclude other writers that could create the
+	 * same device between find and insert: SQLite takes the database write lock (BEGIN
+	 * IMMEDIATE); PostgreSQL takes advisory locks on the identity keys in lock_identity.
+	 */
+	int (*begin)(struct cs_store *st, struct cs_err *err);
+	int (*commit)(struct cs_store *st, struct cs_err *err);
+	void (*rollback)(struct cs_store *st);
+	/* Optional (NULL: nothing to do): lock what dev's serial, MAC and address may match. */
+	int (*lock_identity)(struct cs_store *st, const struct cs_device *dev, struct cs_err *err);
+
+	/*
+	 * Call cb with each record whose key equals value (ASCII case-insensitive), most recently
+	 * seen first; evidence and coverage are not loaded. Same callback rules as list.
+	 */
+	int (*find)(struct cs_store *st, enum cs_store_key key, const char *value,
+		    cs_store_device_cb cb, void *ctx, struct cs_err *err);
+	/* Insert row (id, first_seen and last_seen ignored) seen at now; *id gets the new id. */
+	int (*insert_device)(struct cs_store *st, const struct cs_stored_device *row,
+			     const char *now, int64_t *id, struct cs_err *err);
+	/* Overwrite every identity and verdict column of row->id and set last_seen = now. */
+	int (*update_device)(struct cs_store *st, const struct cs_stored_device *row,
+			     const char *now, struct cs_err *err);
+	int (*add_change)(struct cs_store *st, const struct cs_device_change *c,
+			  struct cs_err *err);
+	int (*add_evidence)(struct cs_store *st, int64_t id, const char *now, const char *source,
+			    const struct cs_evidence *ev, struct cs_err *err);
+	/* Delete the coverage of id and insert cov[0..n). */
+	int (*replace_coverage)(struct cs_store *st, int64_t id, const struct cs_coverage *cov,
+				size_t n, struct cs_err *err);
+
+	int (*list)(struct cs_store *st, const struct cs_device_filter *f, cs_store_device_cb cb,
+		    void *ctx, struct cs_err *err);
+	/* Fill out (see cs_store_owned_*) with record id; CS_ENOTFOUND when absent. */
+	int (*get)(struct cs_store *st, int64_t id, struct cs_stored_device_owned *out,
+		   struct cs_err *err);
+	int (*list_history)(struct cs_store *st, int64_t id, cs_store_change_cb cb, void *ctx,
+			    struct cs_err *err);
+};
+
+struct cs_store {
+	const struct cs_store_backend *backend;
+	void *impl; /* the backend's connection state */
+};
+
+/*
+ * A record returned by cs_store_get_device(): strings live in the arena, the arrays are
+ * malloc'd and grown by the helpers below. pub comes first so that a pointer to it is a pointer
+ * to the whole.
+ */
+struct cs_stored_device_owned {
+	struct cs_stored_device pub;
+	struct cs_arena arena;
+	struct cs_evidence *evidence;
+	struct cs_stored_origin *origin;
+	size_t nevidence, evidence_alloc;
+	struct cs_coverage *coverage;
+	size_t ncoverage, coverage_alloc;
+};
+
+/* Copy of s (n bytes) in o's arena; *dst is NULL when s is NULL. CS_ENOMEM over the cap. */
+int cs_store_owned_strdup(struct cs_stored_device_owned *o, const char *s, size_t n,
+			  const char **dst);
+/* Append a zeroed entry; *ev and *origin point at it (valid until the next append). */
+int cs_store_owned_add_evidence(struct cs_stored_device_owned *o, struct cs_evidence **ev,
+				struct cs_stored_origin **origin);
+int cs_store_owned_add_coverage(struct cs_stored_device_owned *o, struct cs_coverage **cov);
+
+/* Column names of the keys (also the history field names). */
+const char *cs_store_key_column(enum cs_store_key key);
+
+extern const struct cs_store_backend cs_store_backend_sqlite;
+#ifdef CS_HAVE_LIBPQ
+extern const struct cs_store_backend cs_store_backend_postgres;
+#endif
+
+#endif

@@ -1,0 +1,868 @@
+/*
+ * store_sqlite.c - the SQLite backend of the inventory: schema, migrations and row I/O.
+ *
+ * This file and the future store_pg.c are the only places in camsweep that contain SQL. The
+ * merge rules are in store.c; this file finds, writes and reads rows inside the transaction
+ * store.c opens. Every value from a device is bound as a parameter, never spliced into SQL,
+ * and read back with its byte length, so arbitrary bytes round-trip unchanged.
+ *
+ * The schema is versioned with PRAGMA user_version and marked as camsweep's with PRAGMA
+ * application_id. The migrations below are applied in order, each in its own transaction; a
+ * database whose user_version is higher than this build knows is refused.
+ */
+#include "store/store_int.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CS_VERSION
+#define CS_VERSION "0.0.0"
+#endif
+
+/*
+ * Marks a file as a camsweep inventory ("csiv"). Persisted in every database: never change it.
+ * A file with another application_id belongs to some other program and is not touched.
+ */
+#define CS_SQLITE_APPLICATION_ID 0x63736976
+
+/* How long a writer waits for another process's transaction before giving up. */
+enum { BUSY_TIMEOUT_MS = 5000 };
+
+/*
+ * migrations[i] takes a database from user_version i to i + 1. Append only: a released
+ * migration is never edited, because databases in the field have already run it.
+ */
+static const char *const migrations[] = {
+	/* 1: the initial schema. */
+	"CREATE TABLE meta (\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE devices (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  first_seen TEXT NOT NULL,\n"
+	"  last_seen TEXT NOT NULL,\n"
+	"  manufacturer TEXT,\n"
+	"  brand TEXT,\n"
+	"  model TEXT,\n"
+	"  firmware TEXT,\n"
+	"  serial TEXT,\n"
+	"  mac TEXT,\n"
+	"  hardware TEXT,\n"
+	"  address TEXT,\n"
+	"  device_type TEXT NOT NULL DEFAULT 'unknown',\n"
+	"  confidence REAL NOT NULL DEFAULT 0,\n"
+	"  basis TEXT,\n"
+	"  covered INTEGER NOT NULL DEFAULT 0 CHECK (covered IN (0, 1)),\n"
+	"  covered_status TEXT\n"
+	");\n"
+	/* The merge looks keys up ignoring case; the indexes must use the same collation. */
+	"CREATE INDEX devices_serial ON devices (serial COLLATE NOCASE);\n"
+	"CREATE INDEX devices_mac ON devices (mac COLLATE NOCASE);\n"
+	"CREATE INDEX devices_address ON devices (address COLLATE NOCASE);\n"
+	"CREATE TABLE evidence (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,\n"
+	"  seen_at TEXT NOT NULL,\n"
+	"  source TEXT,\n"
+	"  signal TEXT NOT NULL,\n"
+	"  value TEXT NOT NULL,\n"
+	"  derived_from TEXT,\n"
+	"  implies TEXT,\n"
+	"  maker TEXT,\n"
+	"  rule TEXT,\n"
+	"  weight REAL NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE INDEX evidence_device ON evidence (device_id);\n"
+	"CREATE TABLE coverage (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,\n"
+	"  policy TEXT,\n"
+	"  entity TEXT,\n"
+	"  basis TEXT,\n"
+	"  via TEXT,\n"
+	"  status TEXT\n"
+	");\n"
+	"CREATE INDEX coverage_device ON coverage (device_id);\n"
+	"CREATE TABLE device_history (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,\n"
+	"  at TEXT NOT NULL,\n"
+	"  field TEXT NOT NULL,\n"
+	"  old TEXT,\n"
+	"  new TEXT,\n"
+	"  source TEXT\n"
+	");\n"
+	"CREATE INDEX device_history_device ON device_history (device_id);\n",
+};
+
+_Static_assert(CS_ARRAY_SIZE(migrations) == CS_STORE_SCHEMA_VERSION,
+	       "CS_STORE_SCHEMA_VERSION must equal the number of migrations");
+
+#define DEVICE_COLUMNS                                                                     \
+	"id, first_seen, last_seen, manufacturer, brand, model, firmware, serial, mac, "   \
+	"hardware, address, device_type, confidence, basis, covered, covered_status"
+
+/* Column positions in DEVICE_COLUMNS. */
+enum {
+	COL_ID,
+	COL_FIRST_SEEN,
+	COL_LAST_SEEN,
+	COL_MANUFACTURER,
+	COL_BRAND,
+	COL_MODEL,
+	COL_FIRMWARE,
+	COL_SERIAL,
+	COL_MAC,
+	COL_HARDWARE,
+	COL_ADDRESS,
+	COL_DEVICE_TYPE,
+	COL_CONFIDENCE,
+	COL_BASIS,
+	COL_COVERED,
+	COL_COVERED_STATUS,
+};
+
+/* Statements prepared once per connection, on first use. */
+enum stmt_id {
+	ST_FIND_SERIAL,
+	ST_FIND_MAC,
+	ST_FIND_ADDRESS,
+	ST_INSERT,
+	ST_UPDATE,
+	ST_CHANGE,
+	ST_EVIDENCE,
+	ST_COVERAGE_DELETE,
+	ST_COVERAGE_INSERT,
+	ST_GET,
+	ST_GET_EVIDENCE,
+	ST_GET_COVERAGE,
+	ST_COUNT
+};
+
+/* Parameters ?2..?15 of ST_INSERT and ST_UPDATE are the same columns in the same order. */
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_FIND_SERIAL] = "SELECT " DEVICE_COLUMNS " FROM devices WHERE serial = ?1 COLLATE "
+			   "NOCASE ORDER BY last_seen DESC, id DESC",
+	[ST_FIND_MAC] = "SELECT " DEVICE_COLUMNS " FROM devices WHERE mac = ?1 COLLATE NOCASE "
+			"ORDER BY last_seen DESC, id DESC",
+	[ST_FIND_ADDRESS] = "SELECT " DEVICE_COLUMNS " FROM devices WHERE address = ?1 COLLATE "
+			    "NOCASE ORDER BY last_seen DESC, id DESC",
+	[ST_INSERT] = "INSERT INTO devices (first_seen, last_seen, manufacturer, brand, model, "
+		      "firmware, serial, mac, hardware, address, device_type, confidence, basis, "
+		      "covered, covered_status) VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		      "?10, ?11, ?12, ?13, ?14)",
+	[ST_UPDATE] = "UPDATE devices SET last_seen = ?1, manufacturer = ?2, brand = ?3, "
+		      "model = ?4, firmware = ?5, serial = ?6, mac = ?7, hardware = ?8, "
+		      "address = ?9, device_type = ?10, confidence = ?11, basis = ?12, "
+		      "covered = ?13, covered_status = ?14 WHERE id = ?15",
+	[ST_CHANGE] = "INSERT INTO device_history (device_id, at, field, old, new, source) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_EVIDENCE] = "INSERT INTO evidence (device_id, seen_at, source, signal, value, "
+			"derived_from, implies, maker, rule, weight) VALUES (?1, ?2, ?3, ?4, ?5, "
+			"?6, ?7, ?8, ?9, ?10)",
+	[ST_COVERAGE_DELETE] = "DELETE FROM coverage WHERE device_id = ?1",
+	[ST_COVERAGE_INSERT] = "INSERT INTO coverage (device_id, policy, entity, basis, via, "
+			       "status) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_GET] = "SELECT " DEVICE_COLUMNS " FROM devices WHERE id = ?1",
+	[ST_GET_EVIDENCE] = "SELECT seen_at, source, signal, value, derived_from, implies, maker, "
+			    "rule, weight FROM evidence WHERE device_id = ?1 ORDER BY id",
+	[ST_GET_COVERAGE] = "SELECT policy, entity, basis, via, status FROM coverage WHERE "
+			    "device_id = ?1 ORDER BY id",
+};
+
+/*
+ * Listing and history are prepared per call rather than cached, so that a callback may call
+ * cs_store_get_device() (or even list again) without resetting the statement it is inside.
+ */
+static const char list_sql[] =
+	"SELECT " DEVICE_COLUMNS " FROM devices WHERE (?1 = 0 OR covered = 1) AND "
+	"(?2 IS NULL OR manufacturer = ?2 COLLATE NOCASE) ORDER BY id";
+static const char history_sql[] = "SELECT device_id, at, field, old, new, source FROM "
+				  "device_history WHERE device_id = ?1 ORDER BY id";
+
+struct sq {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *stmt[ST_COUNT];
+};
+
+static struct sq *impl(struct cs_store *st)
+{
+	return st->impl;
+}
+
+/* Record the connection's last error as CS_ESTORE, prefixed by what was being done. */
+static int db_error(struct sq *sq, struct cs_err *err, const char *what)
+{
+	return cs_err_set(err, CS_ESTORE, "%s: %s: %s", sq->path, what, sqlite3_errmsg(sq->db));
+}
+
+static int prepare(struct sq *sq, const char *sql, unsigned flags, sqlite3_stmt **out,
+		   struct cs_err *err)
+{
+	if (sqlite3_prepare_v3(sq->db, sql, -1, flags, out, NULL) != SQLITE_OK) {
+		*out = NULL;
+		return db_error(sq, err, "preparing a statement");
+	}
+	return CS_OK;
+}
+
+/* The cached statement id, ready to bind (reset when the last user finished with it). */
+static int stmt(struct sq *sq, enum stmt_id id, sqlite3_stmt **out, struct cs_err *err)
+{
+	int r;
+
+	if (sq->stmt[id] == NULL &&
+	    (r = prepare(sq, stmt_sql[id], SQLITE_PREPARE_PERSISTENT, &sq->stmt[id], err)) != CS_OK)
+		return r;
+	*out = sq->stmt[id];
+	return CS_OK;
+}
+
+/* Make a cached statement reusable; every user calls this on the way out. */
+static void done(sqlite3_stmt *s)
+{
+	if (s != NULL) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+}
+
+/*
+ * Bind text; NULL binds SQL NULL. SQLITE_STATIC is right because every caller steps the
+ * statement while the string is alive. A bind only fails for an out-of-range index or a value
+ * over SQLITE_MAX_LENGTH, which the caps in store.c rule out; the step reports it anyway.
+ */
+static int bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* Run a statement that returns no rows. */
+static int step_done(struct sq *sq, sqlite3_stmt *s, const char *what, struct cs_err *err)
+{
+	int rc = sqlite3_step(s);
+	return rc == SQLITE_DONE ? CS_OK : db_error(sq, err, what);
+}
+
+static int exec(struct sq *sq, const char *sql, const char *what, struct cs_err *err)
+{
+	if (sqlite3_exec(sq->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_error(sq, err, what);
+	return CS_OK;
+}
+
+/* Read an integer PRAGMA (or any one-integer query). */
+static int query_int(struct sq *sq, const char *sql, int *v, struct cs_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if (sqlite3_prepare_v2(sq->db, sql, -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_ROW) {
+		r = db_error(sq, err, "reading the schema");
+		goto out;
+	}
+	*v = sqlite3_column_int(s, 0);
+	r = CS_OK;
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+/* View of the current row of a DEVICE_COLUMNS query; valid until the next step. */
+static void row_to_device(sqlite3_stmt *s, struct cs_stored_device *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(s, COL_ID);
+	d->first_seen = col_text(s, COL_FIRST_SEEN);
+	d->last_seen = col_text(s, COL_LAST_SEEN);
+	d->dev.manufacturer = col_text(s, COL_MANUFACTURER);
+	d->dev.brand = col_text(s, COL_BRAND);
+	d->dev.model = col_text(s, COL_MODEL);
+	d->dev.firmware = col_text(s, COL_FIRMWARE);
+	d->dev.serial = col_text(s, COL_SERIAL);
+	d->dev.mac = col_text(s, COL_MAC);
+	d->dev.hardware = col_text(s, COL_HARDWARE);
+	d->dev.address = col_text(s, COL_ADDRESS);
+	d->device_type = col_text(s, COL_DEVICE_TYPE);
+	enum cs_devtype t = cs_devtype_lookup(d->device_type);
+	d->dev.type = t < CS_DT_COUNT ? t : CS_DT_UNKNOWN;
+	d->dev.confidence = sqlite3_column_double(s, COL_CONFIDENCE);
+	d->dev.basis = col_text(s, COL_BASIS);
+	d->dev.covered = sqlite3_column_int(s, COL_COVERED) != 0;
+	d->dev.covered_status = col_text(s, COL_COVERED_STATUS);
+}
+
+/* Step a DEVICE_COLUMNS query, calling cb per row (callback rules: see store.h). */
+static int each_device(struct sq *sq, sqlite3_stmt *s, cs_store_device_cb cb, void *ctx,
+		       struct cs_err *err)
+{
+	struct cs_stored_device d;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row_to_device(s, &d);
+		int r = cb(ctx, &d);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return CS_OK;
+	}
+	return rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading devices");
+}
+
+/* --- opening and migrating ------------------------------------------------------------- */
+
+static bool sq_accepts(const char *uri)
+{
+	/* Everything that is not a network URI is a file path. */
+	return strstr(uri, "://") == NULL;
+}
+
+/* Record who created the file, in the transaction of the first migration. */
+static int write_meta(struct sq *sq, struct cs_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = prepare(sq,
+			 "INSERT OR IGNORE INTO meta (key, value) VALUES ('created_by', "
+			 "?1), ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+			 0, &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, "camsweep " CS_VERSION);
+	r = step_done(sq, s, "writing meta", err);
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Apply the migrations this database lacks, each in its own transaction. */
+static int migrate(struct sq *sq, struct cs_err *err)
+{
+	char sql[128];
+	int v = 0, r = CS_ESTORE;
+	bool in_tx = false;
+
+	for (;;) {
+		if ((r = exec(sq, "BEGIN IMMEDIATE", "starting a migration", err)) != CS_OK)
+			goto out;
+		in_tx = true;
+		/* Read inside the transaction: another process may have migrated meanwhile. */
+		if ((r = query_int(sq, "PRAGMA user_version", &v, err)) != CS_OK)
+			goto out;
+		if (v > CS_STORE_SCHEMA_VERSION) {
+			r = cs_err_set(err, CS_ESTORE,
+				       "%s: inventory schema version %d was written by a newer "
+				       "camsweep (this one supports up to %d); upgrade camsweep",
+				       sq->path, v, CS_STORE_SCHEMA_VERSION);
+			goto out;
+		}
+		if (v == CS_STORE_SCHEMA_VERSION)
+			break;
+		if ((r = exec(sq, migrations[v], "migrating the schema", err)) != CS_OK)
+			goto out;
+		if (v == 0) {
+			snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
+				 CS_SQLITE_APPLICATION_ID);
+			if ((r = exec(sq, sql, "marking the database", err)) != CS_OK ||
+			    (r = write_meta(sq, err)) != CS_OK)
+				goto out;
+		}
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if ((r = exec(sq, sql, "recording the schema version", err)) != CS_OK)
+			goto out;
+		if ((r = exec(sq, "COMMIT", "committing a migration", err)) != CS_OK)
+			goto out;
+		in_tx = false;
+	}
+	r = exec(sq, "COMMIT", "finishing the migrations", err);
+	in_tx = false;
+ out:
+	if (in_tx)
+		sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+/*
+ * Refuse files that are not ours before writing anything: another program's database (another
+ * application_id, or tables without our mark) or one written by a newer camsweep.
+ */
+static int check_ownership(struct sq *sq, int *schema_version, struct cs_err *err)
+{
+	int app = 0, version = 0, objects = 0, r;
+
+	/* The first read of a file that is not SQLite fails here. */
+	if (query_int(sq, "SELECT count(*) FROM sqlite_master", &objects, NULL) != CS_OK)
+		return cs_err_set(err, CS_ESTORE, "%s: not an SQLite database: %s", sq->path,
+				  sqlite3_errmsg(sq->db));
+	if ((r = query_int(sq, "PRAGMA application_id", &app, err)) != CS_OK ||
+	    (r = query_int(sq, "PRAGMA user_version", &version, err)) != CS_OK)
+		return r;
+	if (app != 0 && app != CS_SQLITE_APPLICATION_ID)
+		return cs_err_set(err, CS_ESTORE,
+				  "%s: not a camsweep inventory (SQLite application_id %d)",
+				  sq->path, app);
+	if (app == 0 && (objects > 0 || version != 0))
+		return cs_err_set(err, CS_ESTORE,
+				  "%s: an SQLite database that camsweep did not create; "
+				  "refusing to modify it",
+				  sq->path);
+	if (version > CS_STORE_SCHEMA_VERSION)
+		return cs_err_set(err, CS_ESTORE,
+				  "%s: inventory schema version %d was written by a newer camsweep "
+				  "(this one supports up to %d); upgrade camsweep",
+				  sq->path, version, CS_STORE_SCHEMA_VERSION);
+	*schema_version = version;
+	return CS_OK;
+}
+
+static void sq_free(struct sq *sq)
+{
+	if (sq == NULL)
+		return;
+	for (size_t i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(sq->stmt[i]);
+	sqlite3_close(sq->db); /* NULL-safe; every statement is finalized */
+	free(sq->path);
+	free(sq);
+}
+
+static int sq_open(struct cs_store *st, const char *uri, struct cs_err *err)
+{
+	struct sq *sq = NULL;
+	int version = 0, r = CS_ENOMEM;
+
+	if ((sq = calloc(1, sizeof(*sq))) == NULL || (sq->path = strdup(uri)) == NULL) {
+		r = cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	/* No SQLITE_OPEN_URI: a path is a path, even if it starts with "file:". */
+	if (sqlite3_open_v2(uri, &sq->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		r = sq->db != NULL ? db_error(sq, err, "cannot open the inventory")
+				   : cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	sqlite3_extended_result_codes(sq->db, 1);
+	/* Several scanners may write one file; wait for their transactions instead of failing. */
+	sqlite3_busy_timeout(sq->db, BUSY_TIMEOUT_MS);
+	/* Off by default in SQLite, and per connection: without it ON DELETE CASCADE is inert. */
+	if ((r = exec(sq, "PRAGMA foreign_keys = ON", "enabling foreign keys", err)) != CS_OK)
+		goto out;
+	if ((r = check_ownership(sq, &version, err)) != CS_OK)
+		goto out;
+	/*
+	 * WAL lets `camsweep devices` read while a scan writes. It is a property of the file, so
+	 * it is set once here; on file systems without shared memory SQLite keeps its old mode,
+	 * which is slower but correct, so the answer is not checked.
+	 */
+	if ((r = exec(sq, "PRAGMA journal_mode = WAL", "enabling WAL", err)) != CS_OK)
+		goto out;
+	/* Durable at each checkpoint, not each commit: losing the last scan on power loss is ok. */
+	if ((r = exec(sq, "PRAGMA synchronous = NORMAL", "setting synchronous", err)) != CS_OK)
+		goto out;
+	if (version < CS_STORE_SCHEMA_VERSION && (r = migrate(sq, err)) != CS_OK)
+		goto out;
+	st->impl = sq;
+	sq = NULL; /* transferred */
+	r = CS_OK;
+ out:
+	sq_free(sq);
+	return r;
+}
+
+static void sq_close(struct cs_store *st)
+{
+	sq_free(impl(st));
+	st->impl = NULL;
+}
+
+static int sq_schema_version(struct cs_store *st, int *v)
+{
+	return query_int(impl(st), "PRAGMA user_version", v, NULL);
+}
+
+/* --- writing ----------------------------------------------------------------------------- */
+
+static int sq_begin(struct cs_store *st, struct cs_err *err)
+{
+	/* IMMEDIATE takes the write lock now, so no other writer can insert the same device
+	 * between our lookup and our insert. */
+	return exec(impl(st), "BEGIN IMMEDIATE", "starting a transaction", err);
+}
+
+static int sq_commit(struct cs_store *st, struct cs_err *err)
+{
+	return exec(impl(st), "COMMIT", "committing", err);
+}
+
+static void sq_rollback(struct cs_store *st)
+{
+	sqlite3_exec(impl(st)->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int sq_find(struct cs_store *st, enum cs_store_key key, const char *value,
+		   cs_store_device_cb cb, void *ctx, struct cs_err *err)
+{
+	static const enum stmt_id by_key[] = {
+		[CS_STORE_KEY_SERIAL] = ST_FIND_SERIAL,
+		[CS_STORE_KEY_MAC] = ST_FIND_MAC,
+		[CS_STORE_KEY_ADDRESS] = ST_FIND_ADDRESS,
+	};
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((unsigned)key >= CS_ARRAY_SIZE(by_key))
+		return cs_err_set(err, CS_EINVAL, "bad lookup key");
+	if ((r = stmt(sq, by_key[key], &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, value);
+	r = each_device(sq, s, cb, ctx, err);
+ out:
+	done(s);
+	return r;
+}
+
+/* Bind the identity and verdict columns, parameters first..first+12, in ST_INSERT order. */
+static void bind_row(sqlite3_stmt *s, int first, const struct cs_stored_device *row)
+{
+	const struct cs_device *d = &row->dev;
+	const char *type = row->device_type != NULL ? row->device_type : cs_devtype_name(d->type);
+	int i = first;
+
+	bind_text(s, i++, d->manufacturer);
+	bind_text(s, i++, d->brand);
+	bind_text(s, i++, d->model);
+	bind_text(s, i++, d->firmware);
+	bind_text(s, i++, d->serial);
+	bind_text(s, i++, d->mac);
+	bind_text(s, i++, d->hardware);
+	bind_text(s, i++, d->address);
+	bind_text(s, i++, type);
+	sqlite3_bind_double(s, i++, d->confidence);
+	bind_text(s, i++, d->basis);
+	sqlite3_bind_int(s, i++, d->covered ? 1 : 0);
+	bind_text(s, i, d->covered_status);
+}
+
+static int sq_insert_device(struct cs_store *st, const struct cs_stored_device *row,
+			    const char *now, int64_t *id, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = stmt(sq, ST_INSERT, &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, now);
+	bind_row(s, 2, row);
+	if ((r = step_done(sq, s, "inserting a device", err)) != CS_OK)
+		goto out;
+	*id = sqlite3_last_insert_rowid(sq->db);
+ out:
+	done(s);
+	return r;
+}
+
+static int sq_update_device(struct cs_store *st, const struct cs_stored_device *row,
+			    const char *now, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = stmt(sq, ST_UPDATE, &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, now);
+	bind_row(s, 2, row);
+	sqlite3_bind_int64(s, 15, row->id);
+	r = step_done(sq, s, "updating a device", err);
+ out:
+	done(s);
+	return r;
+}
+
+static int sq_add_change(struct cs_store *st, const struct cs_device_change *c,
+			 struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = stmt(sq, ST_CHANGE, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, c->device_id);
+	bind_text(s, 2, c->at);
+	bind_text(s, 3, c->field);
+	bind_text(s, 4, c->old_value);
+	bind_text(s, 5, c->new_value);
+	bind_text(s, 6, c->source);
+	r = step_done(sq, s, "recording history", err);
+ out:
+	done(s);
+	return r;
+}
+
+static int sq_add_evidence(struct cs_store *st, int64_t id, const char *now, const char *source,
+			   const struct cs_evidence *ev, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = stmt(sq, ST_EVIDENCE, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, now);
+	bind_text(s, 3, source);
+	bind_text(s, 4, cs_signal_name(ev->signal));
+	bind_text(s, 5, ev->value);
+	bind_text(s, 6, ev->from);
+	bind_text(s, 7, ev->implies);
+	bind_text(s, 8, ev->maker);
+	bind_text(s, 9, ev->rule);
+	sqlite3_bind_double(s, 10, ev->weight);
+	r = step_done(sq, s, "recording evidence", err);
+ out:
+	done(s);
+	return r;
+}
+
+static int sq_replace_coverage(struct cs_store *st, int64_t id, const struct cs_coverage *cov,
+			       size_t n, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = stmt(sq, ST_COVERAGE_DELETE, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = step_done(sq, s, "clearing coverage", err)) != CS_OK)
+		goto out;
+	done(s);
+	s = NULL;
+	if ((r = stmt(sq, ST_COVERAGE_INSERT, &s, err)) != CS_OK)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_int64(s, 1, id);
+		bind_text(s, 2, cov[i].policy);
+		bind_text(s, 3, cov[i].entity);
+		bind_text(s, 4, cov[i].basis);
+		bind_text(s, 5, cov[i].via);
+		bind_text(s, 6, cov[i].status);
+		if ((r = step_done(sq, s, "recording coverage", err)) != CS_OK)
+			goto out;
+		done(s);
+	}
+	r = CS_OK;
+ out:
+	done(s);
+	return r;
+}
+
+/* --- reading ----------------------------------------------------------------------------- */
+
+static int sq_list(struct cs_store *st, const struct cs_device_filter *f, cs_store_device_cb cb,
+		   void *ctx, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = prepare(sq, list_sql, 0, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int(s, 1, f->covered_only ? 1 : 0);
+	bind_text(s, 2, f->manufacturer);
+	r = each_device(sq, s, cb, ctx, err);
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int dup_col(struct cs_stored_device_owned *o, sqlite3_stmt *s, int i, const char **dst)
+{
+	const char *p = col_text(s, i);
+	return cs_store_owned_strdup(o, p, p != NULL ? (size_t)sqlite3_column_bytes(s, i) : 0, dst);
+}
+
+static int read_evidence(struct sq *sq, int64_t id, struct cs_stored_device_owned *o,
+			 struct cs_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, r;
+
+	if ((r = stmt(sq, ST_GET_EVIDENCE, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct cs_evidence *ev;
+		struct cs_stored_origin *origin;
+		if ((r = cs_store_owned_add_evidence(o, &ev, &origin)) != CS_OK ||
+		    (r = dup_col(o, s, 0, &origin->seen_at)) != CS_OK ||
+		    (r = dup_col(o, s, 1, &origin->source)) != CS_OK ||
+		    (r = dup_col(o, s, 2, &origin->signal)) != CS_OK ||
+		    (r = dup_col(o, s, 3, &ev->value)) != CS_OK ||
+		    (r = dup_col(o, s, 4, &ev->from)) != CS_OK ||
+		    (r = dup_col(o, s, 5, &ev->implies)) != CS_OK ||
+		    (r = dup_col(o, s, 6, &ev->maker)) != CS_OK ||
+		    (r = dup_col(o, s, 7, &ev->rule)) != CS_OK) {
+			r = cs_err_set(err, r, "device %lld: too much evidence to load",
+				       (long long)id);
+			goto out;
+		}
+		ev->signal = cs_signal_lookup(cs_sv_cstr(origin->signal));
+		ev->weight = sqlite3_column_double(s, 8);
+		if (ev->value == NULL)
+			ev->value = ""; /* NOT NULL in the schema; keep the contract anyway */
+	}
+	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading evidence");
+ out:
+	done(s);
+	return r;
+}
+
+static int read_coverage(struct sq *sq, int64_t id, struct cs_stored_device_owned *o,
+			 struct cs_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc, r;
+
+	if ((r = stmt(sq, ST_GET_COVERAGE, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct cs_coverage *c;
+		if ((r = cs_store_owned_add_coverage(o, &c)) != CS_OK ||
+		    (r = dup_col(o, s, 0, &c->policy)) != CS_OK ||
+		    (r = dup_col(o, s, 1, &c->entity)) != CS_OK ||
+		    (r = dup_col(o, s, 2, &c->basis)) != CS_OK ||
+		    (r = dup_col(o, s, 3, &c->via)) != CS_OK ||
+		    (r = dup_col(o, s, 4, &c->status)) != CS_OK) {
+			r = cs_err_set(err, r, "device %lld: too much coverage to load",
+				       (long long)id);
+			goto out;
+		}
+	}
+	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading coverage");
+ out:
+	done(s);
+	return r;
+}
+
+static int sq_get(struct cs_store *st, int64_t id, struct cs_stored_device_owned *o,
+		  struct cs_err *err)
+{
+	static const struct {
+		int col;
+		size_t off; /* of a const char * in struct cs_stored_device */
+	} cols[] = {
+		{COL_FIRST_SEEN, offsetof(struct cs_stored_device, first_seen)},
+		{COL_LAST_SEEN, offsetof(struct cs_stored_device, last_seen)},
+		{COL_MANUFACTURER, offsetof(struct cs_stored_device, dev.manufacturer)},
+		{COL_BRAND, offsetof(struct cs_stored_device, dev.brand)},
+		{COL_MODEL, offsetof(struct cs_stored_device, dev.model)},
+		{COL_FIRMWARE, offsetof(struct cs_stored_device, dev.firmware)},
+		{COL_SERIAL, offsetof(struct cs_stored_device, dev.serial)},
+		{COL_MAC, offsetof(struct cs_stored_device, dev.mac)},
+		{COL_HARDWARE, offsetof(struct cs_stored_device, dev.hardware)},
+		{COL_ADDRESS, offsetof(struct cs_stored_device, dev.address)},
+		{COL_DEVICE_TYPE, offsetof(struct cs_stored_device, device_type)},
+		{COL_BASIS, offsetof(struct cs_stored_device, dev.basis)},
+		{COL_COVERED_STATUS, offsetof(struct cs_stored_device, dev.covered_status)},
+	};
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int rc, r;
+
+	if ((r = stmt(sq, ST_GET, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		r = rc == SQLITE_DONE
+			    ? cs_err_set(err, CS_ENOTFOUND, "no device %lld in the inventory",
+					 (long long)id)
+			    : db_error(sq, err, "reading a device");
+		goto out;
+	}
+	/* Scalars from the row view, then every string copied into the record's arena. */
+	row_to_device(s, &o->pub);
+	for (size_t i = 0; i < CS_ARRAY_SIZE(cols); i++) {
+		const char **dst = (const char **)(void *)((char *)&o->pub + cols[i].off);
+		if ((r = dup_col(o, s, cols[i].col, dst)) != CS_OK) {
+			r = cs_err_set(err, r, "out of memory");
+			goto out;
+		}
+	}
+	done(s);
+	s = NULL;
+	if ((r = read_evidence(sq, id, o, err)) != CS_OK ||
+	    (r = read_coverage(sq, id, o, err)) != CS_OK)
+		goto out;
+	r = CS_OK;
+ out:
+	done(s);
+	return r;
+}
+
+static int sq_list_history(struct cs_store *st, int64_t id, cs_store_change_cb cb, void *ctx,
+			   struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int rc, r;
+
+	if ((r = prepare(sq, history_sql, 0, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const struct cs_device_change c = {
+			.device_id = sqlite3_column_int64(s, 0),
+			.at = col_text(s, 1),
+			.field = col_text(s, 2),
+			.old_value = col_text(s, 3),
+			.new_value = col_text(s, 4),
+			.source = col_text(s, 5),
+		};
+		if ((r = cb(ctx, &c)) != 0) {
+			r = r < 0 ? r : CS_OK;
+			goto out;
+		}
+	}
+	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading history");
+ out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+const struct cs_store_backend cs_store_backend_sqlite = {
+	.name = "sqlite",
+	.accepts = sq_accepts,
+	.open = sq_open,
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.lock_identity = NULL, /* BEGIN IMMEDIATE already serialises writers */
+	.find = sq_find,
+	.insert_device = sq_insert_device,
+	.update_device = sq_update_device,
+	.add_change = sq_add_change,
+	.add_evidence = sq_add_evidence,
+	.replace_coverage = sq_replace_coverage,
+	.list = sq_list,
+	.get = sq_get,
+	.list_history = sq_list_history,
+};
