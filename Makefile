@@ -45,7 +45,8 @@ TOBJ     := $(patsubst %.c,build/san/%.o,$(TEST_SRC))
 all: camsweep
 
 camsweep: $(OBJ)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 # V=1 shows the full compiler command lines.
 Q := $(if $(V),,@)
@@ -62,16 +63,19 @@ build/san/%.o: %.c
 
 # The sanitised CLI is what the end-to-end tests run.
 build/san/camsweep: $(SOBJ)
-	$(CC) $(CFLAGS_ALL) $(SAN) -o $@ $^ $(LDLIBS_ALL)
+	@echo "  LD(san) $@"
+	$(Q)$(CC) $(CFLAGS_ALL) $(SAN) -o $@ $^ $(LDLIBS_ALL)
 
-build/san/tests: $(TOBJ) $(SLIBOBJ)
-	$(CC) $(CFLAGS_ALL) $(SAN) -o $@ $^ $(LDLIBS_ALL)
+build/san/run-tests: $(TOBJ) $(SLIBOBJ)
+	@echo "  LD(san) $@"
+	$(Q)$(CC) $(CFLAGS_ALL) $(SAN) -o $@ $^ $(LDLIBS_ALL)
 
-test: build/san/tests build/san/camsweep
-	CS_TEST_BIN=build/san/camsweep CS_DATA_DIR=data ./build/san/tests $(TESTS)
+test: build/san/run-tests build/san/camsweep
+	CS_TEST_BIN=build/san/camsweep CS_DATA_DIR=data ./build/san/run-tests $(TESTS)
 
 build/rel/bench-identify: $(patsubst %.c,build/rel/%.o,$(BENCH_SRC)) $(LIBOBJ)
-	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 bench: build/rel/bench-identify camsweep
 	./bench/identify/run

@@ -21,7 +21,7 @@
 #include <string.h>
 
 enum {
-	MAX_OBS = 2048,        /* observations per device */
+	MAX_OBS = 1024,        /* observations per device */
 	MAX_EVIDENCE = 512,    /* evidence items per device */
 	MAX_VALUE = 4096,      /* longest value observed (bodies are scanned, not stored) */
 	SHOWN_VALUE = 240,     /* longest value shown in evidence */
@@ -52,6 +52,7 @@ struct cs_ident {
 	struct obs *queue;
 	size_t qhead, qtail, nobs;
 	uint64_t seen[SEEN_SLOTS];
+	size_t nseen;
 
 	struct cs_evidence *ev;
 	size_t nev;
@@ -66,7 +67,8 @@ struct cs_ident {
 	double type_miss[CS_DT_COUNT];
 	struct attr attr[ATTR_N];
 	const char *address;
-	bool truncated; /* a cap was hit */
+	bool truncated;    /* a cap was hit */
+	size_t finish_nev; /* evidence count before the last finish (SIZE_MAX: none yet) */
 };
 
 static const char *const input_names[] = {
@@ -138,6 +140,7 @@ void cs_ident_reset(struct cs_ident *id)
 	cs_arena_reset(&id->arena);
 	id->qhead = id->qtail = id->nobs = 0;
 	memset(id->seen, 0, sizeof(id->seen));
+	id->nseen = 0;
 	id->nev = 0;
 	for (size_t i = 0; i < id->ntouched; i++) {
 		int m = id->touched[i];
@@ -151,6 +154,7 @@ void cs_ident_reset(struct cs_ident *id)
 	memset(id->attr, 0, sizeof(id->attr));
 	id->address = NULL;
 	id->truncated = false;
+	id->finish_nev = SIZE_MAX;
 }
 
 struct cs_arena *cs_ident_arena(struct cs_ident *id)
@@ -266,6 +270,12 @@ static void claim_attr(struct cs_ident *id, int a, struct cs_sv v, double w)
 
 static bool seen_before(struct cs_ident *id, enum cs_signal sig, struct cs_sv v)
 {
+	/* A full table would make the probe loop endless: past half full, everything counts as
+	 * seen (and is dropped), which the observation cap makes unreachable in practice. */
+	if (id->nseen >= SEEN_SLOTS / 2) {
+		id->truncated = true;
+		return true;
+	}
 	uint64_t h = cs_hash64(v.p, v.n) ^ ((uint64_t)sig * 0x9e3779b97f4a7c15ull);
 	if (h == 0)
 		h = 1;
@@ -276,6 +286,7 @@ static bool seen_before(struct cs_ident *id, enum cs_signal sig, struct cs_sv v)
 		i = (i + 1) & (SEEN_SLOTS - 1);
 	}
 	id->seen[i] = h;
+	id->nseen++;
 	return false;
 }
 
@@ -287,12 +298,12 @@ static int enqueue(struct cs_ident *id, enum cs_signal sig, struct cs_sv v, cons
 		return CS_OK;
 	if (v.n > MAX_VALUE && sig != CS_SIG_HTTP_BODY)
 		v.n = MAX_VALUE;
-	if (seen_before(id, sig, v))
-		return CS_OK;
 	if (id->nobs == MAX_OBS) {
 		id->truncated = true;
 		return CS_OK;
 	}
+	if (seen_before(id, sig, v))
+		return CS_OK;
 	struct obs *o = &id->queue[id->qtail++ % MAX_OBS];
 	id->nobs++;
 	o->sig = sig;
@@ -707,6 +718,18 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 	const struct cs_kb *kb = id->kb;
 	memset(d, 0, sizeof(*d));
 
+	/* finish() may be called again after more observations: undo what the last call added
+	 * (its brand inferences) so that the verdict is computed from the observations alone. */
+	if (id->finish_nev != SIZE_MAX)
+		id->nev = id->finish_nev;
+	id->finish_nev = id->nev;
+	size_t nsaved = id->ntouched;
+	double *saved = cs_arena_alloc(&id->arena, (nsaved + 1) * sizeof(double));
+	if (saved == NULL)
+		return CS_ENOMEM;
+	for (size_t i = 0; i < nsaved; i++)
+		saved[i] = id->maker_miss[id->touched[i]];
+
 	/* The label: the brand with the most evidence. */
 	int brand = -1;
 	double bw = 0;
@@ -764,7 +787,6 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 			second = m, c2 = c;
 		}
 	}
-	(void)second;
 	double conf = c1 * (1.0 - 0.5 * c2);
 	if (best >= 0 && conf >= kb->report_threshold) {
 		d->manufacturer = kb->makers[best].name;
@@ -782,10 +804,12 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 			add_possible(d, kb->makers[best].name);
 	} else {
 		d->manufacturer = NULL;
-		d->confidence = c1;
+		d->confidence = conf;
 		d->basis = NULL;
 		if (best >= 0 && c1 > 0)
 			add_possible(d, kb->makers[best].name);
+		if (second >= 0 && c2 > 0)
+			add_possible(d, kb->makers[second].name);
 	}
 	if (brand >= 0 && (d->manufacturer == NULL || strcmp(kb->makers[brand].name, d->manufacturer) != 0))
 		d->brand = kb->makers[brand].name;
@@ -812,5 +836,9 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 	d->evidence = id->ev;
 	d->nevidence = id->nev;
 	d->covered_status = "not_covered";
+
+	/* Restore the scores: the brand inferences above belong to this verdict only. */
+	for (size_t i = 0; i < id->ntouched; i++)
+		id->maker_miss[id->touched[i]] = i < nsaved ? saved[i] : 1.0;
 	return CS_OK;
 }
