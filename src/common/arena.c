@@ -117,3 +117,21 @@ char *cs_arena_printf(struct cs_arena *a, const char *fmt, ...)
 	va_end(ap);
 	return d;
 }
+
+char *cs_arena_join(struct cs_arena *a, const struct cs_sv *parts, size_t n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += parts[i].n;
+	char *d = cs_arena_alloc(a, total + 1);
+	if (d == NULL)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].n > 0)
+			memcpy(d + o, parts[i].p, parts[i].n);
+		o += parts[i].n;
+	}
+	d[o] = '\0';
+	return d;
+}

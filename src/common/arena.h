@@ -28,6 +28,8 @@ void cs_arena_reset(struct cs_arena *a); /* frees nothing; makes all memory reus
 void *cs_arena_alloc(struct cs_arena *a, size_t n);
 /* NUL-terminated copy of s; NULL when over the cap. Valid until the next reset. */
 char *cs_arena_strdup(struct cs_arena *a, struct cs_sv s);
+/* Concatenate n views into one NUL-terminated arena string (no printf on the hot path). */
+char *cs_arena_join(struct cs_arena *a, const struct cs_sv *parts, size_t n);
 char *cs_arena_printf(struct cs_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

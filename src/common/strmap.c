@@ -6,16 +6,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	return h;
+}
+
 uint64_t cs_hash64(const void *p, size_t n)
 {
-	/* FNV-1a, 64-bit: keys are short names, so simplicity beats a faster mixer here. */
+	/* Eight bytes per step, then a murmur3-style finaliser: every observation is hashed once
+	 * for de-duplication, so this is on the hot path. Not for adversarial hash-flooding
+	 * resistance: tables here are bounded and probe counts capped by their callers. */
 	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ull;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = mix(h ^ w) + 0x9e3779b97f4a7c15ull;
+		s += 8;
+		n -= 8;
 	}
-	return h;
+	uint64_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		w |= (uint64_t)s[i] << (8 * i);
+	return mix(h ^ w);
 }
 
 void cs_strmap_init(struct cs_strmap *m)

@@ -156,12 +156,15 @@ static int on_leaf(void *ctx, struct cs_sv path, struct cs_sv name, struct cs_sv
 	const struct cs_kb *kb = cs_ident_kb(c->id);
 	for (size_t i = 0; i < kb->nfields; i++) {
 		const struct cs_field_map *f = &kb->fields[i];
-		if (strcmp(f->doc, "*") != 0 && strcmp(f->doc, c->doc) != 0)
+		/* The name test first: it fails fast on length, and fails for almost every line. */
+		if (f->is_path ? !path_suffix(path, f->key)
+			       : (name.n != f->key_len || !cs_sv_ieq(name, cs_sv_make(f->key, f->key_len))))
 			continue;
-		if (f->is_path ? !path_suffix(path, f->key) : !cs_sv_ieq(name, cs_sv_cstr(f->key)))
+		if (!(f->doc[0] == '*' && f->doc[1] == '\0') && strcmp(f->doc, c->doc) != 0)
 			continue;
-		const char *from = cs_arena_printf(cs_ident_arena(c->id), "%s %.*s", c->from,
-						   (int)(path.n > 200 ? 200 : path.n), path.p);
+		struct cs_sv parts[] = {cs_sv_cstr(c->from), CS_SV(" "),
+					cs_sv_make(path.p, path.n > 200 ? 200 : path.n)};
+		const char *from = cs_arena_join(cs_ident_arena(c->id), parts, CS_ARRAY_SIZE(parts));
 		cs_ident_observe_from(c->id, f->signal, value, from, 1.0);
 		c->matched++;
 		break; /* first mapping wins: doc-specific lines come before generic ones */
@@ -222,7 +225,16 @@ static void observe_favicon(struct cs_ident *id, const char *p, size_t n, const 
 	}
 }
 
-/* The header block's shape: what the order and case of header names say about the stack. */
+/* Append s to a fixed buffer, cutting at the end. */
+static void put(char *buf, size_t cap, size_t *o, struct cs_sv s)
+{
+	size_t n = s.n < cap - 1 - *o ? s.n : cap - 1 - *o;
+	memcpy(buf + *o, s.p, n);
+	*o += n;
+}
+
+/* The header block's shape: what the order and case of header names say about the stack.
+ * e.g. "no-server;upper-case-headers;order=CONNECTION,CONTENT-LENGTH,CONTENT-TYPE" */
 static void observe_shape(struct cs_ident *id, enum cs_signal sig, const struct cs_http_msg *m,
 			  bool want_server)
 {
@@ -239,17 +251,19 @@ static void observe_shape(struct cs_ident *id, enum cs_signal sig, const struct 
 				all_lower = false;
 		}
 	}
-	o += (size_t)snprintf(shape + o, sizeof(shape) - o, "%s%s%s",
-			      want_server && cs_http_find(m, "Server") == NULL ? "no-server;" : "",
-			      all_upper ? "upper-case-headers;" : "",
-			      all_lower ? "lower-case-headers;" : "");
-	o += (size_t)snprintf(shape + o, sizeof(shape) - o, "order=");
-	for (size_t i = 0; i < m->nheaders && o < sizeof(shape) - 1; i++)
-		o += (size_t)snprintf(shape + o, sizeof(shape) - o, "%s%.*s", i ? "," : "",
-				      (int)(m->headers[i].name.n > 40 ? 40 : m->headers[i].name.n),
-				      m->headers[i].name.p);
-	if (o >= sizeof(shape))
-		o = sizeof(shape) - 1;
+	if (want_server && cs_http_find(m, "Server") == NULL)
+		put(shape, sizeof(shape), &o, CS_SV("no-server;"));
+	if (all_upper)
+		put(shape, sizeof(shape), &o, CS_SV("upper-case-headers;"));
+	if (all_lower)
+		put(shape, sizeof(shape), &o, CS_SV("lower-case-headers;"));
+	put(shape, sizeof(shape), &o, CS_SV("order="));
+	for (size_t i = 0; i < m->nheaders; i++) {
+		struct cs_sv nm = m->headers[i].name;
+		if (i > 0)
+			put(shape, sizeof(shape), &o, CS_SV(","));
+		put(shape, sizeof(shape), &o, cs_sv_make(nm.p, nm.n > 40 ? 40 : nm.n));
+	}
 	cs_ident_observe(id, sig, cs_sv_make(shape, o), 1.0);
 }
 
@@ -310,21 +324,30 @@ static int feed_http_like(struct cs_ident *id, enum cs_input_kind kind, const ch
 				  head == CS_ETOOBIG ? "header block too large" : "bad first line");
 	}
 	bool rtsp = kind == CS_IN_RTSP;
-	if (!m.is_request) {
-		char st[128];
-		int sn = snprintf(st, sizeof(st), "%.*s %d %.*s", (int)(m.proto.n > 16 ? 16 : m.proto.n),
-				  m.proto.p, m.status, (int)(m.reason.n > 64 ? 64 : m.reason.n),
-				  m.reason.p);
-		if (!rtsp && kind != CS_IN_SSDP)
-			cs_ident_observe(id, CS_SIG_HTTP_STATUS, cs_sv_make(st, (size_t)sn), 1.0);
+	if (!m.is_request && !rtsp && kind != CS_IN_SSDP) {
+		/* "HTTP/1.1 302 Redirect", rebuilt from the parsed parts. */
+		char st[128], code[4] = {(char)('0' + m.status / 100 % 10),
+					 (char)('0' + m.status / 10 % 10), (char)('0' + m.status % 10)};
+		size_t o = 0;
+		put(st, sizeof(st), &o, cs_sv_make(m.proto.p, m.proto.n > 16 ? 16 : m.proto.n));
+		put(st, sizeof(st), &o, CS_SV(" "));
+		put(st, sizeof(st), &o, cs_sv_make(code, 3));
+		put(st, sizeof(st), &o, CS_SV(" "));
+		put(st, sizeof(st), &o, cs_sv_make(m.reason.p, m.reason.n > 64 ? 64 : m.reason.n));
+		cs_ident_observe(id, CS_SIG_HTTP_STATUS, cs_sv_make(st, o), 1.0);
 	}
 	for (size_t i = 0; i < m.nheaders; i++) {
 		struct cs_sv nm = m.headers[i].name, v = m.headers[i].value;
-		char line[600];
-		int ln = snprintf(line, sizeof(line), "%.*s: %.*s", (int)(nm.n > 64 ? 64 : nm.n), nm.p,
-				  (int)(v.n > 500 ? 500 : v.n), v.p);
-		if (!rtsp && kind != CS_IN_SSDP)
-			cs_ident_observe(id, CS_SIG_HTTP_HEADER, cs_sv_make(line, (size_t)ln), 1.0);
+		if (!rtsp && kind != CS_IN_SSDP) {
+			/* "Name: value", built without printf: this runs for every header. */
+			char line[600];
+			size_t a = nm.n > 64 ? 64 : nm.n, b = v.n > 500 ? 500 : v.n;
+			memcpy(line, nm.p, a);
+			line[a] = ':';
+			line[a + 1] = ' ';
+			memcpy(line + a + 2, v.p, b);
+			cs_ident_observe(id, CS_SIG_HTTP_HEADER, cs_sv_make(line, a + 2 + b), 1.0);
+		}
 		if (cs_sv_ieq(nm, CS_SV("Server"))) {
 			cs_ident_observe(id, rtsp ? CS_SIG_RTSP_SERVER
 					      : kind == CS_IN_SSDP ? CS_SIG_UPNP_SERVER
@@ -367,6 +390,7 @@ static int feed_tls(struct cs_ident *id, const char *p, size_t n, struct cs_err 
 	struct cs_tls_cert cert;
 	struct cs_sv s = skip_ws_bom(p, n);
 	int r;
+	memset(&cert, 0, sizeof(cert));
 	const unsigned char *u = (const unsigned char *)p;
 	if (cs_sv_iprefix(s, CS_SV("-----BEGIN")) || (n > 4 && u[0] == 0x30 && u[1] == 0x82))
 		r = cs_tls_parse_pem(p, n, &cert, err);
@@ -421,6 +445,7 @@ static int feed_banner(struct cs_ident *id, const char *p, size_t n)
 		cs_ident_observe_from(id, CS_SIG_TLS_JARM, s, "banner", 1.0);
 	if (looks_like_dn(s)) {
 		struct cs_tls_cert cert;
+		memset(&cert, 0, sizeof(cert));
 		if (cs_tls_parse_dn_line(s.p, s.n, &cert) == CS_OK && cert.subject[0] != '\0')
 			cs_ident_observe_from(id, CS_SIG_TLS_SUBJECT, cs_sv_cstr(cert.subject),
 					      "banner", 1.0);

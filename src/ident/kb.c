@@ -7,6 +7,7 @@
  */
 #include "ident/kb.h"
 
+#include "common/buf.h"
 #include "common/tsv.h"
 #include "ident/markers.h"
 #include "ident/oui.h"
@@ -254,7 +255,7 @@ int cs_kb_current_owner(const struct cs_kb *kb, int m)
 /* ---- fingerprints: the .rules files ---- */
 
 static int compile_re(struct cs_kb *kb, struct cs_tsv *t, struct cs_sv pat, pcre2_code **out,
-		      uint32_t extra, struct cs_err *err)
+		      bool *jit, uint32_t extra, struct cs_err *err)
 {
 	int ec;
 	PCRE2_SIZE eo;
@@ -268,7 +269,10 @@ static int compile_re(struct cs_kb *kb, struct cs_tsv *t, struct cs_sv pat, pcre
 		return cs_tsv_error(t, err, "bad regular expression at offset %zu: %s", (size_t)eo,
 				    (char *)msg);
 	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is off */
+	/* Without JIT (an unsupported CPU, or JIT disabled) matching falls back to the interpreter. */
+	bool ok = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+	if (jit != NULL)
+		*jit = ok;
 	(void)kb;
 	*out = re;
 	return CS_OK;
@@ -376,7 +380,8 @@ static int load_rules(struct cs_kb *kb, const char *path, size_t *cap, struct cs
 			r = cs_tsv_error(&t, err, "weight must be a number from 0 to 1");
 			goto out;
 		}
-		if (rule.op == CS_OP_RE && (r = compile_re(kb, &t, pat, &rule.re, 0, err)) != CS_OK)
+		if (rule.op == CS_OP_RE &&
+		    (r = compile_re(kb, &t, pat, &rule.re, &rule.jit, 0, err)) != CS_OK)
 			goto out;
 		if ((r = parse_sets(kb, &t, &rule, cs_tsv_opt(&t, 5), err)) != CS_OK)
 			goto out;
@@ -448,6 +453,7 @@ static int load_fields(struct cs_kb *kb, const char *path, size_t *cap, struct c
 		struct cs_sv sig = cs_tsv_opt(&t, 2), key = cs_tsv_opt(&t, 1);
 		f.doc = kb_str(kb, cs_tsv_opt(&t, 0));
 		f.key = kb_str(kb, key);
+		f.key_len = key.n;
 		f.is_path = memchr(key.p, '/', key.n) != NULL;
 		f.signal = cs_signal_lookup(sig);
 		if (f.signal == CS_SIG_COUNT || key.n == 0) {
@@ -483,7 +489,7 @@ static int load_oui_maps(struct cs_kb *kb, const char *path, size_t *cap, struct
 		m.maker = -1;
 		if (maker.n > 0 && (r = need_maker(kb, &t, maker, &m.maker, err)) != CS_OK)
 			goto out;
-		if ((r = compile_re(kb, &t, pat, &m.re, PCRE2_CASELESS, err)) != CS_OK)
+		if ((r = compile_re(kb, &t, pat, &m.re, NULL, PCRE2_CASELESS, err)) != CS_OK)
 			goto out;
 		m.pattern = kb_str(kb, pat);
 		m.source = kb_str(kb, cs_tsv_opt(&t, 2));
@@ -593,6 +599,50 @@ static int load_dir(struct cs_kb *kb, const char *dir, bool required, struct cap
 	return cs_kb_load_policies(kb, path, err);
 }
 
+/*
+ * Combine the signal's regular expressions into (?:p1)|(?:p2)|... Backreferences would point at
+ * the wrong groups once combined, so a pattern that has any is left out and the prefilter is
+ * not built (every rule then runs, as without a prefilter). Failure is never an error.
+ */
+static void build_prefilter(struct cs_kb *kb, enum cs_signal sig)
+{
+	struct cs_buf b;
+	size_t count = 0;
+	cs_buf_init(&b, 1 << 20);
+	for (size_t i = 0; i < kb->nby_signal[sig]; i++) {
+		const struct cs_rule *r = &kb->rules[kb->by_signal[sig][i]];
+		if (r->op != CS_OP_RE)
+			continue;
+		for (size_t k = 0; k + 1 < r->pattern_len; k++) {
+			char c = r->pattern[k + 1];
+			if (r->pattern[k] == '\\' && ((c >= '1' && c <= '9') || c == 'g' || c == 'k')) {
+				cs_buf_free(&b);
+				return;
+			}
+			if (r->pattern[k] == '\\')
+				k++; /* skip the escaped character */
+		}
+		if (cs_buf_puts(&b, count++ ? "|(?:" : "(?:") != CS_OK ||
+		    cs_buf_append(&b, r->pattern, r->pattern_len) != CS_OK ||
+		    cs_buf_putc(&b, ')') != CS_OK) {
+			cs_buf_free(&b);
+			return;
+		}
+	}
+	if (count > 1) {
+		int ec;
+		PCRE2_SIZE eo;
+		pcre2_code *re = pcre2_compile((PCRE2_SPTR)b.data, b.len,
+					       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DUPNAMES,
+					       &ec, &eo, NULL);
+		if (re != NULL) {
+			kb->prefilter_jit[sig] = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+			kb->prefilter[sig] = re;
+		}
+	}
+	cs_buf_free(&b);
+}
+
 static int index_rules(struct cs_kb *kb)
 {
 	for (size_t i = 0; i < kb->nrules; i++) {
@@ -614,6 +664,8 @@ static int index_rules(struct cs_kb *kb)
 		p[(*n)++] = (int)i;
 		kb->by_signal[r->signal] = p;
 	}
+	for (int sig = 0; sig < CS_SIG_COUNT; sig++)
+		build_prefilter(kb, (enum cs_signal)sig);
 	if (kb->body_markers != NULL)
 		return cs_markers_prepare(kb->body_markers);
 	return CS_OK;
@@ -679,8 +731,10 @@ void cs_kb_free(struct cs_kb *kb)
 		pcre2_code_free(kb->rules[i].re);
 	for (size_t i = 0; i < kb->noui_maps; i++)
 		pcre2_code_free(kb->oui_maps[i].re);
-	for (int s = 0; s < CS_SIG_COUNT; s++)
+	for (int s = 0; s < CS_SIG_COUNT; s++) {
 		free(kb->by_signal[s]);
+		pcre2_code_free(kb->prefilter[s]);
+	}
 	for (size_t i = 0; i < kb->npolicies; i++)
 		free(kb->policies[i].entities);
 	free(kb->policies);

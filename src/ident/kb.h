@@ -72,6 +72,7 @@ struct cs_rule {
 	const char *pattern;
 	size_t pattern_len;
 	pcre2_code *re;
+	bool jit; /* re was JIT-compiled */
 	double weight;
 	struct cs_rule_set sets[CS_RULE_MAX_SETS];
 	int nsets;
@@ -84,6 +85,7 @@ struct cs_rule {
 struct cs_field_map {
 	const char *doc; /* "*" for any */
 	const char *key; /* leaf name or path suffix */
+	size_t key_len;
 	bool is_path;
 	enum cs_signal signal;
 };
@@ -134,6 +136,11 @@ struct cs_kb {
 	int *by_signal[CS_SIG_COUNT];
 	size_t nby_signal[CS_SIG_COUNT];
 	struct cs_marker_set *body_markers; /* the "has" rules on http.body */
+	/* Per signal, all its regular expressions as one alternation: one match call tells whether
+	 * any of them can match, so the common case (a header no rule cares about) costs one
+	 * call instead of one per rule. NULL when a signal has none, or they cannot be combined. */
+	pcre2_code *prefilter[CS_SIG_COUNT];
+	bool prefilter_jit[CS_SIG_COUNT];
 
 	struct cs_field_map *fields;
 	size_t nfields;

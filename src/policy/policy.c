@@ -223,14 +223,13 @@ static void judge_maker(struct judge *j, const struct cs_policy *p, int m, bool 
 	const struct cs_policy_entity *e = entity_of(p, m);
 	const char *name = kb->makers[m].name;
 	if (e != NULL) {
-		add(j, p, m, entity_basis(p, e),
-		    cs_arena_printf(j->arena, "%s %s", what, name),
+		struct cs_sv parts[] = {cs_sv_cstr(what), CS_SV(" "), cs_sv_cstr(name)};
+		add(j, p, m, entity_basis(p, e), cs_arena_join(j->arena, parts, 3),
 		    evidenced ? "covered" : "review");
 	} else if (p->include_nil && kb->makers[m].nil == CS_NIL_YES) {
-		add(j, p, m, p->basis != NULL ? p->basis : "",
-		    cs_arena_printf(j->arena, "%s %s, a company subject to the PRC National "
-					      "Intelligence Law",
-				    what, name),
+		struct cs_sv parts[] = {cs_sv_cstr(what), CS_SV(" "), cs_sv_cstr(name),
+					CS_SV(", a company subject to the PRC National Intelligence Law")};
+		add(j, p, m, p->basis != NULL ? p->basis : "", cs_arena_join(j->arena, parts, 4),
 		    evidenced ? "covered" : "review");
 	}
 	/* Ownership: subsidiaries of named entities are covered while they are subsidiaries. */
