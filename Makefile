@@ -41,7 +41,7 @@ SOBJ     := $(patsubst %.c,build/san/%.o,$(LIB_SRC) $(CLI_SRC))
 SLIBOBJ  := $(patsubst %.c,build/san/%.o,$(LIB_SRC))
 TOBJ     := $(patsubst %.c,build/san/%.o,$(TEST_SRC))
 
-.PHONY: all test bench clean check-style install
+.PHONY: all test bench clean check-style check-format demo install
 all: camsweep
 
 camsweep: $(OBJ)
@@ -80,9 +80,20 @@ build/rel/bench-identify: $(patsubst %.c,build/rel/%.o,$(BENCH_SRC)) $(LIBOBJ)
 bench: build/rel/bench-identify camsweep
 	./bench/identify/run
 
-check-style:
+FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(BENCH_SRC) $(wildcard src/*/*.h tests/unit/*.h)
+
+check-style: check-format
 	./tools/check-banned
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(wildcard src/*/*.h tests/unit/*.h)
+
+check-format:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+	@echo "check-format: ok"
+
+format:
+	clang-format -i $(FORMAT_SRC)
+
+demo:
+	./tools/demo
 
 install: camsweep
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DATADIR) $(DESTDIR)$(PREFIX)/share/man/man1
