@@ -182,6 +182,7 @@ static int run(int argc, char **argv)
 		rc = CS_EXIT_USAGE;
 		goto out;
 	}
+	rc = CS_EXIT_FAIL; /* from here on, every early exit is a runtime failure unless said */
 	if (format == NULL)
 		format = isatty(STDOUT_FILENO) ? "text" : "json";
 	if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0) {

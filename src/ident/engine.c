@@ -629,8 +629,33 @@ static void on_xaddr(struct cs_ident *id, const struct obs *o)
 	enqueue(id, CS_SIG_MAC, cs_sv_cstr(txt), "wsd.xaddr (EUI-64)", o->trust * 0.9, true);
 }
 
+/* WS-Discovery lists (Scopes, XAddrs, Types) are space-separated: observe each item alone.
+ * Returns true when the value was a list (and the list itself needs no further work). */
+static bool split_list(struct cs_ident *id, const struct obs *o)
+{
+	if (o->sig != CS_SIG_WSD_SCOPE && o->sig != CS_SIG_WSD_XADDR && o->sig != CS_SIG_WSD_TYPES)
+		return false;
+	const char *p = o->value.p, *end = p + o->value.n;
+	if (memchr(p, ' ', o->value.n) == NULL && memchr(p, '\t', o->value.n) == NULL &&
+	    memchr(p, '\n', o->value.n) == NULL)
+		return false;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+			p++;
+		const char *q = p;
+		while (q < end && *q != ' ' && *q != '\t' && *q != '\r' && *q != '\n')
+			q++;
+		if (q > p)
+			enqueue(id, o->sig, cs_sv_make(p, (size_t)(q - p)), o->from, o->trust, true);
+		p = q;
+	}
+	return true;
+}
+
 static void process(struct cs_ident *id, const struct obs *o)
 {
+	if (split_list(id, o))
+		return;
 	switch (o->sig) {
 	case CS_SIG_MAC:
 		on_mac(id, o);
