@@ -72,6 +72,33 @@ static void add_variants(struct corpus *c, const char *p, size_t n, unsigned see
 	free(v);
 }
 
+/*
+ * Real login pages are larger than the trimmed demo captures: a second variant of every HTML
+ * response carries about 3 KiB more of the markup such pages are made of (stylesheets,
+ * scripts, form fields) before </head>, so the corpus is not flattered by short bodies.
+ */
+static void add_padded(struct corpus *c, const char *p, size_t n, unsigned seed)
+{
+	static const char filler[] =
+		"<link rel=\"stylesheet\" type=\"text/css\" href=\"../css/ui.css?v=20221012\"/>\r\n"
+		"<script type=\"text/javascript\" src=\"../script/lib/require.js\"></script>\r\n"
+		"<div class=\"login-item\"><label for=\"username\">User Name</label>"
+		"<input type=\"text\" id=\"username\" maxlength=\"32\"/></div>\r\n";
+	const char *at = memmem(p, n, "</head>", 7);
+	if (at == NULL)
+		return;
+	size_t pre = (size_t)(at - p), pad = 0;
+	char *v = malloc(n + 4096);
+	memcpy(v, p, pre);
+	while (pad + sizeof(filler) - 1 < 3072) {
+		memcpy(v + pre + pad, filler, sizeof(filler) - 1);
+		pad += sizeof(filler) - 1;
+	}
+	memcpy(v + pre + pad, at, n - pre);
+	add_variants(c, v, n + pad, seed);
+	free(v);
+}
+
 static void load(struct corpus *c, const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -96,8 +123,10 @@ static void load(struct corpus *c, const char *dir)
 			snprintf(path, sizeof(path), "%s/%s", sub, f->d_name);
 			cs_buf_init(&b, 1 << 20);
 			if (f->d_name[0] != '.' && cs_buf_read_file(&b, path) == CS_OK &&
-			    b.len > 5 && memcmp(b.data, "HTTP/", 5) == 0)
+			    b.len > 5 && memcmp(b.data, "HTTP/", 5) == 0) {
 				add_variants(c, b.data, b.len, seed++);
+				add_padded(c, b.data, b.len, seed++);
+			}
 			cs_buf_free(&b);
 		}
 		closedir(d2);
@@ -156,7 +185,7 @@ int main(int argc, char **argv)
 	} while ((t = now()) - t0 < seconds);
 	double rate = (double)done / (t - t0);
 
-	printf("corpus: %zu HTTP responses (%zu distinct captures x %d variants), %.0f bytes mean\n",
+	printf("corpus: %zu HTTP responses (%zu distinct shapes x %d variants), %.0f bytes mean\n",
 	       c.n, c.n / COPIES, COPIES, (double)c.bytes / (double)c.n);
 	printf("identify (parse + rules + fusion + 3 policies), one core: %.0f responses/s, "
 	       "%.2f us each, %.0f%% named a maker\n",
