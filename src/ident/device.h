@@ -50,7 +50,8 @@ struct cs_evidence {
 struct cs_coverage {
 	const char *policy; /* profile id, e.g. "us-ndaa889" */
 	const char *entity; /* the named entity that makes it covered, e.g. "Hikvision" */
-	const char *basis;  /* legal basis, e.g. "NDAA FY2019 s.889(f)(3)(B)" */
+	const char *basis;  /* the profile's legal basis, e.g. "John S. McCain NDAA FY2019 s.889 ..." */
+	const char *why;    /* why this entity is in the profile (may be ""); not persisted */
 	const char *via;    /* how the device reaches the entity, e.g. "brand EZVIZ (subsidiary)" */
 	const char *status; /* "covered" or "review" */
 };

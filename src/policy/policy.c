@@ -188,7 +188,7 @@ struct judge {
 	size_t n;
 };
 
-static void add(struct judge *j, const struct cs_policy *p, int maker, const char *basis,
+static void add(struct judge *j, const struct cs_policy *p, int maker, const char *why,
 		const char *via, const char *status)
 {
 	/* One record per (profile, entity); a "covered" record supersedes a "review" one. */
@@ -198,21 +198,22 @@ static void add(struct judge *j, const struct cs_policy *p, int maker, const cha
 			if (strcmp(status, "covered") == 0 && strcmp(j->out[i].status, "covered") != 0) {
 				j->out[i].status = status;
 				j->out[i].via = via;
-				j->out[i].basis = basis;
+				j->out[i].why = why;
 			}
 			return;
 		}
 	}
 	if (j->n == CS_ARRAY_SIZE(j->out))
 		return;
-	j->out[j->n++] = (struct cs_coverage){p->id, j->kb->makers[maker].name, basis, via, status};
+	j->out[j->n++] = (struct cs_coverage){p->id, j->kb->makers[maker].name,
+					      p->basis != NULL ? p->basis : "", why, via, status};
 }
 
+/* The entity line's own text: why this entity is in the profile. */
 static const char *entity_basis(const struct cs_policy *p, const struct cs_policy_entity *e)
 {
-	return e != NULL && e->basis != NULL && e->basis[0] != '\0' ? e->basis
-	       : p->basis != NULL                                   ? p->basis
-									    : "";
+	(void)p;
+	return e != NULL && e->basis != NULL ? e->basis : "";
 }
 
 /* Judge maker m (the evidenced manufacturer, or a label) under profile p. */
@@ -229,7 +230,7 @@ static void judge_maker(struct judge *j, const struct cs_policy *p, int m, bool 
 	} else if (p->include_nil && kb->makers[m].nil == CS_NIL_YES) {
 		struct cs_sv parts[] = {cs_sv_cstr(what), CS_SV(" "), cs_sv_cstr(name),
 					CS_SV(", a company subject to the PRC National Intelligence Law")};
-		add(j, p, m, p->basis != NULL ? p->basis : "", cs_arena_join(j->arena, parts, 4),
+		add(j, p, m, "marked as subject to the NIL in makers.tsv", cs_arena_join(j->arena, parts, 4),
 		    evidenced ? "covered" : "review");
 	}
 	/* Ownership: subsidiaries of named entities are covered while they are subsidiaries. */

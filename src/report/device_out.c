@@ -57,6 +57,8 @@ void cs_device_json_fields(struct cs_json *j, const struct cs_device *d)
 			cs_json_str(j, c->basis);
 			cs_json_key(j, "via");
 			cs_json_str(j, c->via);
+			cs_json_key(j, "why");
+			cs_json_str(j, c->why != NULL ? c->why : "");
 			cs_json_obj_end(j);
 		}
 		cs_json_arr_end(j);
@@ -148,7 +150,11 @@ int cs_device_text(struct cs_buf *o, const struct cs_device *d)
 		cs_buf_printf(o, "    %s %s: %s (", c->status, c->policy, c->entity);
 		cs_term_safe(o, c->via, 300);
 		cs_buf_puts(o, ")\n      basis: ");
-		cs_term_safe(o, c->basis, 300);
+		cs_term_safe(o, c->basis, 160);
+		if (c->why != NULL && c->why[0] != '\0') {
+			cs_buf_puts(o, "\n      why:   ");
+			cs_term_safe(o, c->why, 160);
+		}
 		cs_buf_putc(o, '\n');
 	}
 	cs_buf_puts(o, "  evidence\n");

@@ -135,7 +135,8 @@ TEST(engine_server_header_names_maker)
 	CHECK(d.covered);
 	REQUIRE(coverage(&d, "test-889") != NULL);
 	CHECK_STR(coverage(&d, "test-889")->status, "covered");
-	CHECK_STR(coverage(&d, "test-889")->basis, "Test Act s.1");
+	CHECK_STR(coverage(&d, "test-889")->basis, "Test Act");
+	CHECK_STR(coverage(&d, "test-889")->why, "Test Act s.1");
 	REQUIRE(d.nevidence >= 1);
 	CHECK_STR(d.evidence[0].rule, "hik-appwebs");
 }
