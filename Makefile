@@ -10,7 +10,7 @@
 #   make check-style  clang-format and the banned-function check
 
 CC       ?= cc
-PKGS     := libpcre2-8 sqlite3 expat jansson libcrypto
+PKGS     := libpcre2-8 sqlite3 expat jansson libcrypto zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 

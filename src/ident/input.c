@@ -8,6 +8,7 @@
  */
 #include "common/hash.h"
 #include "ident/ident.h"
+#include "proto/body.h"
 #include "proto/dhip.h"
 #include "proto/html.h"
 #include "proto/http.h"
@@ -307,6 +308,38 @@ static void observe_body(struct cs_ident *id, const char *body, size_t n,
 	(void)err;
 }
 
+/*
+ * The body as the server meant it: chunked transfer coding undone, gzip or deflate content
+ * coding inflated (up to BODY_CAP bytes, so a decompression bomb stops there), and never more
+ * than Content-Length or the bytes actually captured.
+ */
+enum { BODY_CAP = 1 << 20 };
+
+static void feed_http_body(struct cs_ident *id, struct cs_sv body, const struct cs_http_msg *m,
+			   struct cs_err *err)
+{
+	const struct cs_http_header *te = cs_http_find(m, "Transfer-Encoding");
+	const struct cs_http_header *ce = cs_http_find(m, "Content-Encoding");
+	struct cs_buf chunks, plain;
+	size_t len = body.n;
+	cs_buf_init(&chunks, BODY_CAP);
+	cs_buf_init(&plain, BODY_CAP);
+	if (te != NULL && cs_sv_ifind(te->value, CS_SV("chunked")) >= 0) {
+		cs_body_dechunk(body, &chunks);
+		body = cs_sv_make(chunks.data != NULL ? chunks.data : "", chunks.len);
+	} else if (cs_http_content_length(m, body.n, &len) && len < body.n) {
+		body.n = len;
+	}
+	if (ce != NULL && (cs_sv_ifind(ce->value, CS_SV("gzip")) >= 0 ||
+			   cs_sv_ifind(ce->value, CS_SV("deflate")) >= 0)) {
+		cs_body_inflate(body, &plain);
+		body = cs_sv_make(plain.data != NULL ? plain.data : "", plain.len);
+	}
+	observe_body(id, body.p, body.n, m, err);
+	cs_buf_free(&chunks);
+	cs_buf_free(&plain);
+}
+
 static int feed_http_like(struct cs_ident *id, enum cs_input_kind kind, const char *p, size_t n,
 			  struct cs_err *err)
 {
@@ -373,13 +406,8 @@ static int feed_http_like(struct cs_ident *id, enum cs_input_kind kind, const ch
 		}
 	}
 	observe_shape(id, rtsp ? CS_SIG_RTSP_SHAPE : CS_SIG_HTTP_SHAPE, &m, !rtsp);
-	if (kind == CS_IN_HTTP && m.complete) {
-		/* Never trust Content-Length beyond the bytes actually captured. */
-		size_t avail = n - (size_t)head, len = avail;
-		if (cs_http_content_length(&m, avail, &len) && len < avail)
-			avail = len;
-		observe_body(id, p + head, avail, &m, err);
-	}
+	if (kind == CS_IN_HTTP && m.complete)
+		feed_http_body(id, cs_sv_make(p + head, n - (size_t)head), &m, err);
 	return CS_OK;
 }
 
