@@ -74,6 +74,39 @@ static bool looks_like_kv(struct cs_sv s)
 	return lines > 0;
 }
 
+/*
+ * Dahua's CGI answers: configManager's "table.<Group>.<Key>=" lines, or magicBox's short
+ * replies whose every key is one of its few plain keys (sn=, deviceType=, version=, ...).
+ * Dotted keys of other APIs (Axis "root.Brand.ProdNbr=") do not qualify.
+ */
+static bool looks_like_dahua_cgi(struct cs_sv s)
+{
+	static const char *const magicbox[] = {"sn", "serialNumber", "deviceType", "type",
+					       "version", "hardwareVersion", "vendor", "updateSerial",
+					       "machineName", "name", "processor", "appAutoStart"};
+	const char *p = s.p, *end = s.p + (s.n > 4096 ? 4096 : s.n);
+	size_t lines = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl != NULL ? nl : end;
+		struct cs_sv line = cs_sv_trim(cs_sv_make(p, (size_t)(le - p)));
+		p = le + 1;
+		if (line.n == 0)
+			continue;
+		if (cs_sv_iprefix(line, CS_SV("table.")))
+			return true;
+		const char *eq = memchr(line.p, '=', line.n);
+		struct cs_sv key = cs_sv_make(line.p, eq != NULL ? (size_t)(eq - line.p) : 0);
+		bool known = false;
+		for (size_t i = 0; i < CS_ARRAY_SIZE(magicbox) && !known; i++)
+			known = cs_sv_eq(key, cs_sv_cstr(magicbox[i]));
+		if (!known)
+			return false;
+		lines++;
+	}
+	return lines > 0;
+}
+
 static bool looks_like_dn(struct cs_sv s)
 {
 	return cs_sv_iprefix(s, CS_SV("subject")) || cs_sv_iprefix(s, CS_SV("issuer")) ||
@@ -121,11 +154,11 @@ enum cs_input_kind cs_input_detect(const char *p, size_t n)
 	}
 	if (looks_like_mac(s))
 		return CS_IN_MAC;
+	/* "subject=CN = x, O = y" is a certificate line, not key=value. */
+	if (cs_sv_iprefix(s, CS_SV("subject")) || cs_sv_iprefix(s, CS_SV("issuer")))
+		return CS_IN_TLS;
 	if (looks_like_kv(s))
-		return (has(s, "table.") || has(s, "\nsn=") || cs_sv_iprefix(s, CS_SV("sn=")) ||
-			has(s, "deviceType=") || has(s, "serialNumber="))
-			       ? CS_IN_DAHUA_CGI
-			       : CS_IN_KV;
+		return looks_like_dahua_cgi(s) ? CS_IN_DAHUA_CGI : CS_IN_KV;
 	if (looks_like_dn(s))
 		return CS_IN_TLS;
 	return CS_IN_BANNER;
@@ -173,11 +206,67 @@ static int on_leaf(void *ctx, struct cs_sv path, struct cs_sv name, struct cs_sv
 	return 0;
 }
 
+/*
+ * A fragment cut out of a SOAP message (a capture that starts at <s:Body>, say) uses prefixes
+ * it never declares, which a namespace-aware parser refuses. Declare every prefix it uses on a
+ * wrapper element and parse again: the leaves are what matter, not the namespaces.
+ */
+static int flatten_fragment(const char *p, size_t n, struct leaf_ctx *c, struct cs_xml_info *info,
+			    struct cs_err *err)
+{
+	struct cs_buf b;
+	char seen[32][32];
+	size_t nseen = 0;
+	int r;
+	cs_buf_init(&b, n + 4096);
+	cs_buf_puts(&b, "<camsweep-fragment");
+	for (size_t i = 1; i + 1 < n && nseen < 32; i++) {
+		/* "<pfx:" or "</pfx:" or " pfx:" (an attribute): a prefix in use. */
+		if (p[i - 1] != '<' && p[i - 1] != '/' && p[i - 1] != ' ')
+			continue;
+		size_t j = i;
+		while (j < n && j - i < 31 &&
+		       ((p[j] >= 'a' && p[j] <= 'z') || (p[j] >= 'A' && p[j] <= 'Z') ||
+			(p[j] >= '0' && p[j] <= '9' && j > i) || p[j] == '_' || p[j] == '-'))
+			j++;
+		if (j == i || j + 1 >= n || p[j] != ':' || p[j + 1] == '/' ||
+		    (j - i == 5 && memcmp(p + i, "xmlns", 5) == 0) ||
+		    (j - i == 3 && memcmp(p + i, "xml", 3) == 0))
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < nseen && !dup; k++)
+			dup = strlen(seen[k]) == j - i && memcmp(seen[k], p + i, j - i) == 0;
+		if (dup)
+			continue;
+		memcpy(seen[nseen], p + i, j - i);
+		seen[nseen][j - i] = '\0';
+		cs_buf_printf(&b, " xmlns:%s=\"urn:camsweep:undeclared:%s\"", seen[nseen], seen[nseen]);
+		nseen++;
+	}
+	cs_buf_putc(&b, '>');
+	/* An XML declaration may only open a document: drop it from inside the wrapper. */
+	struct cs_sv body = skip_ws_bom(p, n);
+	if (cs_sv_iprefix(body, CS_SV("<?xml"))) {
+		const char *q = memmem(body.p, body.n, "?>", 2);
+		if (q != NULL)
+			body = cs_sv_make(q + 2, body.n - (size_t)(q + 2 - body.p));
+	}
+	cs_buf_append(&b, body.p, body.n);
+	r = cs_buf_puts(&b, "</camsweep-fragment>");
+	if (r == CS_OK)
+		r = cs_xml_flatten(b.data, b.len, on_leaf, c, info, err);
+	cs_buf_free(&b);
+	return r;
+}
+
 static int feed_xml(struct cs_ident *id, const char *doc, const char *p, size_t n,
 		    struct cs_xml_info *info, struct cs_err *err)
 {
 	struct leaf_ctx c = {id, doc, doc, 0};
 	int r = cs_xml_flatten(p, n, on_leaf, &c, info, err);
+	if (r == CS_EPARSE && info->leaves == 0 && err != NULL &&
+	    strstr(err->msg, "unbound prefix") != NULL)
+		r = flatten_fragment(p, n, &c, info, err);
 	if (info->root_ns[0] != '\0')
 		cs_ident_observe_from(id, CS_SIG_DOC_NS, cs_sv_cstr(info->root_ns), doc, 1.0);
 	if (info->body_ns[0] != '\0')
@@ -520,7 +609,8 @@ int cs_ident_feed(struct cs_ident *id, enum cs_input_kind kind, const char *p, s
 	int r;
 	if (n > FEED_MAX_INPUT)
 		return cs_err_set(err, CS_ETOOBIG, "input larger than %d bytes", FEED_MAX_INPUT);
-	if (kind == CS_IN_AUTO)
+	bool detected = kind == CS_IN_AUTO;
+	if (detected)
 		kind = cs_input_detect(p, n);
 	memset(&info, 0, sizeof(info));
 	switch (kind) {
@@ -555,11 +645,18 @@ int cs_ident_feed(struct cs_ident *id, enum cs_input_kind kind, const char *p, s
 		return feed_json(id, "json", p, n, err);
 	case CS_IN_DAHUA_CGI:
 		r = feed_kv(id, "dahua-cgi", p, n, err);
-		if (r == CS_OK)
+		/* The protocol claim needs the caller's word (--as dahua-cgi) or configManager's own
+		 * "table." shape: magicBox's plain keys alone could come from anywhere. */
+		if (r == CS_OK && (!detected || has(cs_sv_make(p, n), "table.")))
 			cs_ident_observe_from(id, CS_SIG_PROTO, CS_SV("dahua-cgi"), "dahua-cgi", 1.0);
 		return r;
 	case CS_IN_KV:
-		return feed_kv(id, "kv", p, n, err);
+		r = feed_kv(id, "kv", p, n, err);
+		/* Axis's param.cgi answers with its parameter tree: root.Brand..., root.Properties... */
+		if (r == CS_OK && (cs_sv_iprefix(skip_ws_bom(p, n), CS_SV("root.Brand.")) ||
+				   cs_sv_iprefix(skip_ws_bom(p, n), CS_SV("root.Properties."))))
+			cs_ident_observe_from(id, CS_SIG_PROTO, CS_SV("vapix"), "kv root.* tree", 1.0);
+		return r;
 	case CS_IN_TLS:
 		return feed_tls(id, p, n, err);
 	case CS_IN_MAC: {
