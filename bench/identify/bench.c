@@ -162,7 +162,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < c.n; i++) {
 			struct cs_http_header h[CS_HTTP_MAX_HEADERS];
 			struct cs_http_msg m;
-			long r = cs_http_parse(c.resp[i], c.len[i], &m, h, CS_HTTP_MAX_HEADERS, true);
+			long r = cs_http_parse(c.resp[i], c.len[i], &m, h, CS_HTTP_MAX_HEADERS,
+					       true);
 			sink += (size_t)r + m.nheaders;
 		}
 		ref_done += c.n;

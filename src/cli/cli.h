@@ -21,7 +21,7 @@ struct cs_cli_cmd {
 /* Global options shared by commands; set by main() before dispatch. */
 struct cs_cli_globals {
 	const char *data_dir; /* --data-dir or CAMSWEEP_DATA; NULL: built-in search */
-	const char *db;       /* --db or CAMSWEEP_DB; NULL: XDG default */
+	const char *db;	      /* --db or CAMSWEEP_DB; NULL: XDG default */
 	int verbose;
 };
 extern struct cs_cli_globals cs_cli_globals;

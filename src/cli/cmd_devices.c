@@ -346,9 +346,10 @@ static int json_row_cb(void *ctx, const struct cs_stored_device *d)
 
 /* The columns of the CSV output: the JSON keys, in the same order. */
 static const char *const csv_header[] = {
-	"id",	      "manufacturer", "brand", "model",   "firmware",	    "serial",
-	"mac",	      "hardware",     "device_type", "confidence", "basis", "covered",
-	"covered_status", "address",  "first_seen",  "last_seen",
+	"id",	     "manufacturer", "brand",	       "model",	      "firmware",
+	"serial",    "mac",	     "hardware",       "device_type", "confidence",
+	"basis",     "covered",	     "covered_status", "address",     "first_seen",
+	"last_seen",
 };
 
 /*
@@ -556,10 +557,10 @@ static int run(int argc, char **argv)
 	}
 	status = CS_EXIT_OK;
 	goto out;
- fail:
+fail:
 	fprintf(stderr, "camsweep devices: %s\n", err.msg[0] != '\0' ? err.msg : cs_strerror(r));
 	status = CS_EXIT_FAIL;
- out:
+out:
 	table_free(&table);
 	cs_buf_free(&stream.buf);
 	cs_store_close(st);

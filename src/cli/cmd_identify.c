@@ -33,7 +33,8 @@ const struct cs_cli_cmd cs_cmd_identify = {
 	"\n"
 	"Options:\n"
 	"  --as KIND        the kind of every input (default: detected from the content):\n"
-	"                   http      a whole HTTP response (status line, headers, body), or a page\n"
+	"                   http      a whole HTTP response (status line, headers, body), or a "
+	"page\n"
 	"                   rtsp      an RTSP response\n"
 	"                   ssdp      an SSDP NOTIFY or search reply\n"
 	"                   onvif     a SOAP GetDeviceInformation response\n"
@@ -126,7 +127,8 @@ static int run(int argc, char **argv)
 		case 1:
 		case 'e':
 			if (ninputs == MAX_INPUTS) {
-				fprintf(stderr, "camsweep identify: at most %d inputs\n", MAX_INPUTS);
+				fprintf(stderr, "camsweep identify: at most %d inputs\n",
+					MAX_INPUTS);
 				rc = CS_EXIT_USAGE;
 				goto out;
 			}
@@ -148,37 +150,20 @@ static int run(int argc, char **argv)
 			}
 			ninputs++;
 			break;
-		case 'f':
-			format = optarg;
-			break;
-		case 'P':
-			pretty = true;
-			break;
-		case 'p':
-			policy = optarg;
-			break;
-		case 's':
-			store = true;
-			break;
-		case 'd':
-			db = optarg;
-			break;
-		case 'A':
-			address = optarg;
-			break;
-		case 'D':
-			kopts.data_dir = optarg;
-			break;
-		case 'O':
-			kopts.oui_dir = optarg;
-			break;
-		default:
-			rc = CS_EXIT_USAGE;
-			goto out;
+		case 'f': format = optarg; break;
+		case 'P': pretty = true; break;
+		case 'p': policy = optarg; break;
+		case 's': store = true; break;
+		case 'd': db = optarg; break;
+		case 'A': address = optarg; break;
+		case 'D': kopts.data_dir = optarg; break;
+		case 'O': kopts.oui_dir = optarg; break;
+		default: rc = CS_EXIT_USAGE; goto out;
 		}
 	}
 	if (ninputs == 0) {
-		fprintf(stderr, "camsweep identify: no input (give a file, - for standard input, or -e TEXT)\n");
+		fprintf(stderr, "camsweep identify: no input (give a file, - for standard input, "
+				"or -e TEXT)\n");
 		rc = CS_EXIT_USAGE;
 		goto out;
 	}

@@ -97,20 +97,11 @@ int main(int argc, char **argv)
 	/* '+': stop at the first non-option, which is the command. */
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'D':
-			cs_cli_globals.data_dir = optarg;
-			break;
-		case 'd':
-			cs_cli_globals.db = optarg;
-			break;
-		case 'h':
-			overview(stdout);
-			return CS_EXIT_OK;
-		case 'V':
-			return version_run(0, NULL);
-		default:
-			overview(stderr);
-			return CS_EXIT_USAGE;
+		case 'D': cs_cli_globals.data_dir = optarg; break;
+		case 'd': cs_cli_globals.db = optarg; break;
+		case 'h': overview(stdout); return CS_EXIT_OK;
+		case 'V': return version_run(0, NULL);
+		default: overview(stderr); return CS_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {

@@ -16,7 +16,7 @@
 struct cs_arena_block;
 
 struct cs_arena {
-	struct cs_arena_block *head; /* block being filled */
+	struct cs_arena_block *head;  /* block being filled */
 	struct cs_arena_block *spare; /* blocks kept for reuse after a reset */
 	size_t used_total;
 	size_t cap;
@@ -30,6 +30,7 @@ void *cs_arena_alloc(struct cs_arena *a, size_t n);
 char *cs_arena_strdup(struct cs_arena *a, struct cs_sv s);
 /* Concatenate n views into one NUL-terminated arena string (no printf on the hot path). */
 char *cs_arena_join(struct cs_arena *a, const struct cs_sv *parts, size_t n);
-char *cs_arena_printf(struct cs_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *cs_arena_printf(struct cs_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -20,8 +20,8 @@ struct cs_buf {
 };
 
 void cs_buf_init(struct cs_buf *b, size_t cap);
-void cs_buf_free(struct cs_buf *b); /* no-op on a zeroed or freed buffer */
-void cs_buf_reset(struct cs_buf *b);    /* len = 0, keeps memory */
+void cs_buf_free(struct cs_buf *b);  /* no-op on a zeroed or freed buffer */
+void cs_buf_reset(struct cs_buf *b); /* len = 0, keeps memory */
 int cs_buf_append(struct cs_buf *b, const void *p, size_t n);
 int cs_buf_puts(struct cs_buf *b, const char *s);
 int cs_buf_putc(struct cs_buf *b, char c);

@@ -13,15 +13,15 @@
 
 enum {
 	CS_OK = 0,
-	CS_ENOMEM = -1,    /* allocation failed or a cap was reached */
-	CS_EINVAL = -2,    /* bad argument or usage */
-	CS_EPARSE = -3,    /* input is malformed */
-	CS_EAGAIN = -4,    /* input is incomplete: more bytes needed */
+	CS_ENOMEM = -1,	   /* allocation failed or a cap was reached */
+	CS_EINVAL = -2,	   /* bad argument or usage */
+	CS_EPARSE = -3,	   /* input is malformed */
+	CS_EAGAIN = -4,	   /* input is incomplete: more bytes needed */
 	CS_ETOOBIG = -5,   /* input exceeds a documented limit */
-	CS_EIO = -6,       /* a file or socket operation failed (errno is kept in cs_err) */
+	CS_EIO = -6,	   /* a file or socket operation failed (errno is kept in cs_err) */
 	CS_ENOTFOUND = -7, /* the thing asked for does not exist */
-	CS_EDATA = -8,     /* a data file (fingerprints, policies, ...) is invalid */
-	CS_ESTORE = -9,    /* the inventory backend failed */
+	CS_EDATA = -8,	   /* a data file (fingerprints, policies, ...) is invalid */
+	CS_ESTORE = -9,	   /* the inventory backend failed */
 	CS_EUNSUPP = -10,  /* not supported by this build or backend */
 };
 

@@ -66,7 +66,8 @@ uint32_t cs_murmur3_32(const void *key, size_t len, uint32_t seed)
 
 int cs_favicon_mmh3(const void *p, size_t n, int32_t *out)
 {
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	if (n > 16 * 1024 * 1024)
 		return CS_ETOOBIG;
 	size_t enc = (n + 2) / 3 * 4;
@@ -82,8 +83,8 @@ int cs_favicon_mmh3(const void *p, size_t n, int32_t *out)
 			v |= (uint32_t)d[i + 1] << 8;
 		if (i + 2 < n)
 			v |= d[i + 2];
-		char q[4] = {b64[v >> 18 & 63], b64[v >> 12 & 63], i + 1 < n ? b64[v >> 6 & 63] : '=',
-			     i + 2 < n ? b64[v & 63] : '='};
+		char q[4] = {b64[v >> 18 & 63], b64[v >> 12 & 63],
+			     i + 1 < n ? b64[v >> 6 & 63] : '=', i + 2 < n ? b64[v & 63] : '='};
 		for (int k = 0; k < 4; k++) {
 			s[o++] = q[k];
 			if (++col == 76) {

@@ -69,10 +69,22 @@ static void close_(struct cs_json *j, char c)
 	put(j, &c, 1);
 }
 
-void cs_json_obj_begin(struct cs_json *j) { open(j, '{'); }
-void cs_json_obj_end(struct cs_json *j) { close_(j, '}'); }
-void cs_json_arr_begin(struct cs_json *j) { open(j, '['); }
-void cs_json_arr_end(struct cs_json *j) { close_(j, ']'); }
+void cs_json_obj_begin(struct cs_json *j)
+{
+	open(j, '{');
+}
+void cs_json_obj_end(struct cs_json *j)
+{
+	close_(j, '}');
+}
+void cs_json_arr_begin(struct cs_json *j)
+{
+	open(j, '[');
+}
+void cs_json_arr_end(struct cs_json *j)
+{
+	close_(j, ']');
+}
 
 size_t cs_utf8_seq_len(const unsigned char *p, size_t n)
 {

@@ -15,14 +15,14 @@
 #include <stddef.h>
 
 /* Persisted by name in the store; the order only matters for display. */
-#define CS_DEVTYPES(X)                                                                 \
-	X(UNKNOWN, "unknown")                                                          \
-	X(CAMERA, "camera")                                                            \
-	X(NVR, "nvr")                                                                  \
-	X(DVR, "dvr")                                                                  \
-	X(ENCODER, "encoder")                                                          \
-	X(DOORBELL, "doorbell")                                                        \
-	X(THERMAL, "thermal")                                                          \
+#define CS_DEVTYPES(X)                                                                             \
+	X(UNKNOWN, "unknown")                                                                      \
+	X(CAMERA, "camera")                                                                        \
+	X(NVR, "nvr")                                                                              \
+	X(DVR, "dvr")                                                                              \
+	X(ENCODER, "encoder")                                                                      \
+	X(DOORBELL, "doorbell")                                                                    \
+	X(THERMAL, "thermal")                                                                      \
 	X(OTHER, "other")
 
 enum cs_devtype {
@@ -43,14 +43,15 @@ struct cs_evidence {
 	const char *implies; /* human-readable, e.g. "manufacturer=Hikvision; type=nvr" */
 	const char *maker;   /* canonical maker this evidence points to, or NULL */
 	const char *rule;    /* id of the fingerprint rule, or a built-in name */
-	double weight;       /* 0..1: how strongly it implies what it implies */
+	double weight;	     /* 0..1: how strongly it implies what it implies */
 };
 
 /* One policy that covers the device. */
 struct cs_coverage {
 	const char *policy; /* profile id, e.g. "us-ndaa889" */
 	const char *entity; /* the named entity that makes it covered, e.g. "Hikvision" */
-	const char *basis;  /* the profile's legal basis, e.g. "John S. McCain NDAA FY2019 s.889 ..." */
+	const char
+		*basis; /* the profile's legal basis, e.g. "John S. McCain NDAA FY2019 s.889 ..." */
 	const char *why;    /* why this entity is in the profile (may be ""); not persisted */
 	const char *via;    /* how the device reaches the entity, e.g. "brand EZVIZ (subsidiary)" */
 	const char *status; /* "covered" or "review" */
@@ -58,7 +59,7 @@ struct cs_coverage {
 
 struct cs_device {
 	const char *manufacturer; /* canonical real maker, or NULL when not evidenced */
-	const char *brand;        /* label presented, when it differs from manufacturer */
+	const char *brand;	  /* label presented, when it differs from manufacturer */
 	const char *model;
 	const char *firmware;
 	const char *serial;
@@ -77,7 +78,7 @@ struct cs_device {
 
 	struct cs_coverage *coverage;
 	size_t ncoverage;
-	bool covered;              /* true when any coverage has status "covered" */
+	bool covered;		    /* true when any coverage has status "covered" */
 	const char *covered_status; /* "covered", "review" or "not_covered" */
 };
 

@@ -21,20 +21,20 @@
 #include <string.h>
 
 enum {
-	MAX_OBS = 1024,        /* observations per device */
-	MAX_EVIDENCE = 512,    /* evidence items per device */
-	MAX_VALUE = 4096,      /* longest value observed (bodies are scanned, not stored) */
-	SHOWN_VALUE = 240,     /* longest value shown in evidence */
-	ARENA_CAP = 16 << 20,  /* scratch per device */
-	SEEN_SLOTS = 4096,     /* dedupe table, power of two, > MAX_OBS */
+	MAX_OBS = 1024,	      /* observations per device */
+	MAX_EVIDENCE = 512,   /* evidence items per device */
+	MAX_VALUE = 4096,     /* longest value observed (bodies are scanned, not stored) */
+	SHOWN_VALUE = 240,    /* longest value shown in evidence */
+	ARENA_CAP = 16 << 20, /* scratch per device */
+	SEEN_SLOTS = 4096,    /* dedupe table, power of two, > MAX_OBS */
 };
 
 struct obs {
 	enum cs_signal sig;
-	const char *from;    /* where the value came from (static or arena), NULL: directly */
-	struct cs_sv value;  /* arena copy (bodies: caller's buffer, processed immediately) */
+	const char *from;   /* where the value came from (static or arena), NULL: directly */
+	struct cs_sv value; /* arena copy (bodies: caller's buffer, processed immediately) */
 	double trust;
-	bool tentative;      /* a guess at the signal: keep the value only if a rule matches */
+	bool tentative; /* a guess at the signal: keep the value only if a rule matches */
 };
 
 struct attr {
@@ -58,8 +58,8 @@ struct cs_ident {
 	struct cs_evidence *ev;
 	size_t nev;
 
-	double *maker_miss; /* per maker: prod(1 - w) of hardware evidence */
-	double *brand_miss; /* per maker: prod(1 - w) of label evidence */
+	double *maker_miss;	 /* per maker: prod(1 - w) of hardware evidence */
+	double *brand_miss;	 /* per maker: prod(1 - w) of label evidence */
 	unsigned char *maker_hw; /* per maker: evidence other than the label contributed */
 	int *touched;
 	size_t ntouched;
@@ -68,7 +68,7 @@ struct cs_ident {
 	double type_miss[CS_DT_COUNT];
 	struct attr attr[ATTR_N];
 	const char *address;
-	bool truncated;    /* a cap was hit */
+	bool truncated;	   /* a cap was hit */
 	size_t finish_nev; /* evidence count before the last finish (SIZE_MAX: none yet) */
 };
 
@@ -369,8 +369,10 @@ static void apply_rule(struct cs_ident *id, const struct cs_rule *r, const struc
 				if (m < 0) {
 					/* An unknown name captured from the device: keep it as
 					 * what the device says it is. */
-					enqueue(id, CS_SIG_VENDOR, v, cs_signal_name(o->sig), o->trust * 0.9, true);
-					implies_add(id, e, "vendor", cs_arena_strdup(&id->arena, v));
+					enqueue(id, CS_SIG_VENDOR, v, cs_signal_name(o->sig),
+						o->trust * 0.9, true);
+					implies_add(id, e, "vendor",
+						    cs_arena_strdup(&id->arena, v));
 					break;
 				}
 			}
@@ -379,18 +381,19 @@ static void apply_rule(struct cs_ident *id, const struct cs_rule *r, const struc
 			else
 				claim_label(id, m, w, e);
 			break;
-		case CS_SET_TYPE:
-			claim_type(id, s->type, w, e);
-			break;
+		case CS_SET_TYPE: claim_type(id, s->type, w, e); break;
 		default: {
 			static const enum cs_signal sigs[] = {
-				[CS_SET_MODEL] = CS_SIG_MODEL,       [CS_SET_FIRMWARE] = CS_SIG_FIRMWARE,
-				[CS_SET_SERIAL] = CS_SIG_SERIAL,     [CS_SET_MAC] = CS_SIG_MAC,
-				[CS_SET_HARDWARE] = CS_SIG_HARDWARE, [CS_SET_VENDOR] = CS_SIG_VENDOR,
+				[CS_SET_MODEL] = CS_SIG_MODEL,
+				[CS_SET_FIRMWARE] = CS_SIG_FIRMWARE,
+				[CS_SET_SERIAL] = CS_SIG_SERIAL,
+				[CS_SET_MAC] = CS_SIG_MAC,
+				[CS_SET_HARDWARE] = CS_SIG_HARDWARE,
+				[CS_SET_VENDOR] = CS_SIG_VENDOR,
 			};
 			static const char *const names[] = {
-				[CS_SET_MODEL] = "model",       [CS_SET_FIRMWARE] = "firmware",
-				[CS_SET_SERIAL] = "serial",     [CS_SET_MAC] = "mac",
+				[CS_SET_MODEL] = "model",	[CS_SET_FIRMWARE] = "firmware",
+				[CS_SET_SERIAL] = "serial",	[CS_SET_MAC] = "mac",
 				[CS_SET_HARDWARE] = "hardware", [CS_SET_VENDOR] = "vendor",
 			};
 			v = cs_sv_trim(expand(id, s->tmpl, o->value, ov, npairs));
@@ -413,12 +416,9 @@ static bool rule_matches(struct cs_ident *id, const struct cs_rule *r, struct cs
 	*npairs = 0;
 	struct cs_sv pat = cs_sv_make(r->pattern, r->pattern_len);
 	switch (r->op) {
-	case CS_OP_EQ:
-		return cs_sv_ieq(v, pat);
-	case CS_OP_PRE:
-		return cs_sv_iprefix(v, pat);
-	case CS_OP_HAS:
-		return cs_sv_ifind(v, pat) >= 0;
+	case CS_OP_EQ: return cs_sv_ieq(v, pat);
+	case CS_OP_PRE: return cs_sv_iprefix(v, pat);
+	case CS_OP_HAS: return cs_sv_ifind(v, pat) >= 0;
 	case CS_OP_RE: {
 		/* pcre2_jit_match skips pcre2_match's argument checks: a tenth of the cost per call
 		 * for the short strings matched here. Patterns JIT could not compile fall back. */
@@ -443,11 +443,10 @@ static int run_rules(struct cs_ident *id, const struct obs *o)
 	const pcre2_code *pre = kb->prefilter[o->sig];
 	bool skip_re = false;
 	if (pre != NULL) {
-		int rc = kb->prefilter_jit[o->sig]
-				 ? pcre2_jit_match(pre, (PCRE2_SPTR)o->value.p, o->value.n, 0, 0,
-						   id->md, NULL)
-				 : pcre2_match(pre, (PCRE2_SPTR)o->value.p, o->value.n, 0, 0, id->md,
-					       NULL);
+		int rc = kb->prefilter_jit[o->sig] ? pcre2_jit_match(pre, (PCRE2_SPTR)o->value.p,
+								     o->value.n, 0, 0, id->md, NULL)
+						   : pcre2_match(pre, (PCRE2_SPTR)o->value.p,
+								 o->value.n, 0, 0, id->md, NULL);
 		skip_re = rc < 0;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -510,7 +509,8 @@ static void on_mac(struct cs_ident *id, const struct obs *o)
 		if (cs_oui_load(&kb->oui, kb->oui_dir, sups, 2, &err) != CS_OK) {
 			struct cs_evidence *e = add_evidence(id, o, "builtin:oui", 0);
 			if (e != NULL)
-				e->implies = cs_arena_printf(&id->arena, "no MAC registry: %s", err.msg);
+				e->implies =
+					cs_arena_printf(&id->arena, "no MAC registry: %s", err.msg);
 			kb->oui_dir[0] = '\0';
 			return;
 		}
@@ -522,8 +522,9 @@ static void on_mac(struct cs_ident *id, const struct obs *o)
 			e->implies = "prefix not in the IEEE registry";
 		return;
 	}
-	struct cs_sv parts[] = {CS_SV("mac "), cs_sv_cstr(txt), CS_SV(" ("), cs_sv_cstr(hit.registry),
-				CS_SV(" "), cs_sv_cstr(hit.prefix), CS_SV(")")};
+	struct cs_sv parts[] = {
+		CS_SV("mac "), cs_sv_cstr(txt),	       CS_SV(" ("), cs_sv_cstr(hit.registry),
+		CS_SV(" "),    cs_sv_cstr(hit.prefix), CS_SV(")")};
 	enqueue(id, CS_SIG_OUI, cs_sv_cstr(hit.org),
 		cs_arena_join(&id->arena, parts, CS_ARRAY_SIZE(parts)), o->trust, true);
 }
@@ -646,7 +647,8 @@ static bool split_list(struct cs_ident *id, const struct obs *o)
 		while (q < end && *q != ' ' && *q != '\t' && *q != '\r' && *q != '\n')
 			q++;
 		if (q > p)
-			enqueue(id, o->sig, cs_sv_make(p, (size_t)(q - p)), o->from, o->trust, true);
+			enqueue(id, o->sig, cs_sv_make(p, (size_t)(q - p)), o->from, o->trust,
+				true);
 		p = q;
 	}
 	return true;
@@ -657,49 +659,28 @@ static void process(struct cs_ident *id, const struct obs *o)
 	if (split_list(id, o))
 		return;
 	switch (o->sig) {
-	case CS_SIG_MAC:
-		on_mac(id, o);
-		break;
-	case CS_SIG_OUI:
-		on_oui(id, o);
-		break;
+	case CS_SIG_MAC: on_mac(id, o); break;
+	case CS_SIG_OUI: on_oui(id, o); break;
 	case CS_SIG_VENDOR:
-	case CS_SIG_OEM:
-		on_vendor(id, o);
-		break;
+	case CS_SIG_OEM: on_vendor(id, o); break;
 	case CS_SIG_MODEL:
 		if (!o->tentative)
 			claim_attr(id, ATTR_MODEL, o->value, o->trust);
 		break;
-	case CS_SIG_FIRMWARE:
-		claim_attr(id, ATTR_FIRMWARE, o->value, o->trust);
-		break;
-	case CS_SIG_SERIAL:
-		claim_attr(id, ATTR_SERIAL, o->value, o->trust);
-		break;
-	case CS_SIG_HARDWARE:
-		claim_attr(id, ATTR_HARDWARE, o->value, o->trust);
-		break;
-	case CS_SIG_HOSTNAME:
-		claim_attr(id, ATTR_HOSTNAME, o->value, o->trust);
-		break;
-	case CS_SIG_WSD_SCOPE:
-		on_scope(id, o);
-		break;
-	case CS_SIG_WSD_ENDPOINT:
-		on_endpoint(id, o);
-		break;
-	case CS_SIG_WSD_XADDR:
-		on_xaddr(id, o);
-		break;
+	case CS_SIG_FIRMWARE: claim_attr(id, ATTR_FIRMWARE, o->value, o->trust); break;
+	case CS_SIG_SERIAL: claim_attr(id, ATTR_SERIAL, o->value, o->trust); break;
+	case CS_SIG_HARDWARE: claim_attr(id, ATTR_HARDWARE, o->value, o->trust); break;
+	case CS_SIG_HOSTNAME: claim_attr(id, ATTR_HOSTNAME, o->value, o->trust); break;
+	case CS_SIG_WSD_SCOPE: on_scope(id, o); break;
+	case CS_SIG_WSD_ENDPOINT: on_endpoint(id, o); break;
+	case CS_SIG_WSD_XADDR: on_xaddr(id, o); break;
 	case CS_SIG_HTTP_BODY:
 		if (id->kb->body_markers != NULL) {
 			struct body_ctx b = {id, o};
 			cs_markers_scan(id->kb->body_markers, o->value, body_hit, &b);
 		}
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (run_rules(id, o) > 0 && o->tentative && o->sig == CS_SIG_MODEL)
 		claim_attr(id, ATTR_MODEL, o->value, o->trust);
@@ -797,7 +778,9 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 			const char *owner = kb->makers[b->owner].name;
 			double w = 0;
 			if (b->relation == CS_REL_OEM)
-				w = b->share == CS_SHARE_ALL ? 0.6 : b->share == CS_SHARE_MOST ? 0.4 : 0;
+				w = b->share == CS_SHARE_ALL	? 0.6
+				    : b->share == CS_SHARE_MOST ? 0.4
+								: 0;
 			if (b->relation == CS_REL_SUBSIDIARY && b->to != 0)
 				w = 0.3; /* a former subsidiary: its older products are the owner's */
 			add_possible(d, owner);
@@ -810,10 +793,12 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 				if (e != NULL) {
 					e->maker = owner;
 					e->implies = cs_arena_printf(
-						&id->arena, "manufacturer=%s (the brand %s %s hardware; %s)",
+						&id->arena,
+						"manufacturer=%s (the brand %s %s hardware; %s)",
 						owner, kb->makers[brand].name,
-						b->relation == CS_REL_OEM ? "relabels its"
-									  : "was its subsidiary, selling its",
+						b->relation == CS_REL_OEM
+							? "relabels its"
+							: "was its subsidiary, selling its",
 						b->source);
 				}
 			}
@@ -857,7 +842,8 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 		if (second >= 0 && c2 > 0)
 			add_possible(d, kb->makers[second].name);
 	}
-	if (brand >= 0 && (d->manufacturer == NULL || strcmp(kb->makers[brand].name, d->manufacturer) != 0))
+	if (brand >= 0 &&
+	    (d->manufacturer == NULL || strcmp(kb->makers[brand].name, d->manufacturer) != 0))
 		d->brand = kb->makers[brand].name;
 
 	/* Device type: the best-supported type, if any is supported well enough. */

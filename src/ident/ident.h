@@ -27,24 +27,24 @@
 struct cs_ident;
 
 /* Input kinds for cs_ident_feed; names are what `identify --as` accepts. */
-#define CS_INPUT_KINDS(X)                                                              \
-	X(AUTO, "auto")                                                                \
-	X(HTTP, "http")                                                                \
-	X(RTSP, "rtsp")                                                                \
-	X(SSDP, "ssdp")                                                                \
-	X(ONVIF, "onvif")                                                              \
-	X(WSD, "wsd")                                                                  \
-	X(SADP, "sadp")                                                                \
-	X(DHIP, "dhip")                                                                \
-	X(ISAPI, "isapi")                                                              \
-	X(DAHUA_CGI, "dahua-cgi")                                                      \
-	X(TLS, "tls")                                                                  \
-	X(MAC, "mac")                                                                  \
-	X(MODEL, "model")                                                              \
-	X(BANNER, "banner")                                                            \
-	X(FAVICON, "favicon")                                                          \
-	X(JSON, "json")                                                                \
-	X(XML, "xml")                                                                  \
+#define CS_INPUT_KINDS(X)                                                                          \
+	X(AUTO, "auto")                                                                            \
+	X(HTTP, "http")                                                                            \
+	X(RTSP, "rtsp")                                                                            \
+	X(SSDP, "ssdp")                                                                            \
+	X(ONVIF, "onvif")                                                                          \
+	X(WSD, "wsd")                                                                              \
+	X(SADP, "sadp")                                                                            \
+	X(DHIP, "dhip")                                                                            \
+	X(ISAPI, "isapi")                                                                          \
+	X(DAHUA_CGI, "dahua-cgi")                                                                  \
+	X(TLS, "tls")                                                                              \
+	X(MAC, "mac")                                                                              \
+	X(MODEL, "model")                                                                          \
+	X(BANNER, "banner")                                                                        \
+	X(FAVICON, "favicon")                                                                      \
+	X(JSON, "json")                                                                            \
+	X(XML, "xml")                                                                              \
 	X(KV, "kv")
 
 enum cs_input_kind {

@@ -63,9 +63,10 @@ static bool looks_like_kv(struct cs_sv s)
 			if (eq == NULL || eq == line.p)
 				return false;
 			for (const char *k = line.p; k < eq; k++)
-				if (!(*k == '.' || *k == '_' || *k == '-' || *k == '[' || *k == ']' ||
-				      (*k >= '0' && *k <= '9') || (cs_lower((unsigned char)*k) >= 'a' &&
-								     cs_lower((unsigned char)*k) <= 'z')))
+				if (!(*k == '.' || *k == '_' || *k == '-' || *k == '[' ||
+				      *k == ']' || (*k >= '0' && *k <= '9') ||
+				      (cs_lower((unsigned char)*k) >= 'a' &&
+				       cs_lower((unsigned char)*k) <= 'z')))
 					return false;
 			lines++;
 		}
@@ -81,9 +82,9 @@ static bool looks_like_kv(struct cs_sv s)
  */
 static bool looks_like_dahua_cgi(struct cs_sv s)
 {
-	static const char *const magicbox[] = {"sn", "serialNumber", "deviceType", "type",
-					       "version", "hardwareVersion", "vendor", "updateSerial",
-					       "machineName", "name", "processor", "appAutoStart"};
+	static const char *const magicbox[] = {
+		"sn",	  "serialNumber", "deviceType",	 "type", "version",   "hardwareVersion",
+		"vendor", "updateSerial", "machineName", "name", "processor", "appAutoStart"};
 	const char *p = s.p, *end = s.p + (s.n > 4096 ? 4096 : s.n);
 	size_t lines = 0;
 	while (p < end) {
@@ -110,7 +111,8 @@ static bool looks_like_dahua_cgi(struct cs_sv s)
 static bool looks_like_dn(struct cs_sv s)
 {
 	return cs_sv_iprefix(s, CS_SV("subject")) || cs_sv_iprefix(s, CS_SV("issuer")) ||
-	       ((has(s, "CN=") || has(s, "CN =") || has(s, "O=")) && memchr(s.p, '\n', s.n) == NULL);
+	       ((has(s, "CN=") || has(s, "CN =") || has(s, "O=")) &&
+		memchr(s.p, '\n', s.n) == NULL);
 }
 
 enum cs_input_kind cs_input_detect(const char *p, size_t n)
@@ -192,13 +194,15 @@ static int on_leaf(void *ctx, struct cs_sv path, struct cs_sv name, struct cs_sv
 		const struct cs_field_map *f = &kb->fields[i];
 		/* The name test first: it fails fast on length, and fails for almost every line. */
 		if (f->is_path ? !path_suffix(path, f->key)
-			       : (name.n != f->key_len || !cs_sv_ieq(name, cs_sv_make(f->key, f->key_len))))
+			       : (name.n != f->key_len ||
+				  !cs_sv_ieq(name, cs_sv_make(f->key, f->key_len))))
 			continue;
 		if (!(f->doc[0] == '*' && f->doc[1] == '\0') && strcmp(f->doc, c->doc) != 0)
 			continue;
 		struct cs_sv parts[] = {cs_sv_cstr(c->from), CS_SV(" "),
 					cs_sv_make(path.p, path.n > 200 ? 200 : path.n)};
-		const char *from = cs_arena_join(cs_ident_arena(c->id), parts, CS_ARRAY_SIZE(parts));
+		const char *from =
+			cs_arena_join(cs_ident_arena(c->id), parts, CS_ARRAY_SIZE(parts));
 		cs_ident_observe_from(c->id, f->signal, value, from, 1.0);
 		c->matched++;
 		break; /* first mapping wins: doc-specific lines come before generic ones */
@@ -240,7 +244,8 @@ static int flatten_fragment(const char *p, size_t n, struct leaf_ctx *c, struct 
 			continue;
 		memcpy(seen[nseen], p + i, j - i);
 		seen[nseen][j - i] = '\0';
-		cs_buf_printf(&b, " xmlns:%s=\"urn:camsweep:undeclared:%s\"", seen[nseen], seen[nseen]);
+		cs_buf_printf(&b, " xmlns:%s=\"urn:camsweep:undeclared:%s\"", seen[nseen],
+			      seen[nseen]);
 		nseen++;
 	}
 	cs_buf_putc(&b, '>');
@@ -448,8 +453,9 @@ static int feed_http_like(struct cs_ident *id, enum cs_input_kind kind, const ch
 	bool rtsp = kind == CS_IN_RTSP;
 	if (!m.is_request && !rtsp && kind != CS_IN_SSDP) {
 		/* "HTTP/1.1 302 Redirect", rebuilt from the parsed parts. */
-		char st[128], code[4] = {(char)('0' + m.status / 100 % 10),
-					 (char)('0' + m.status / 10 % 10), (char)('0' + m.status % 10)};
+		char st[128],
+			code[4] = {(char)('0' + m.status / 100 % 10),
+				   (char)('0' + m.status / 10 % 10), (char)('0' + m.status % 10)};
 		size_t o = 0;
 		put(st, sizeof(st), &o, cs_sv_make(m.proto.p, m.proto.n > 16 ? 16 : m.proto.n));
 		put(st, sizeof(st), &o, CS_SV(" "));
@@ -471,9 +477,10 @@ static int feed_http_like(struct cs_ident *id, enum cs_input_kind kind, const ch
 			cs_ident_observe(id, CS_SIG_HTTP_HEADER, cs_sv_make(line, a + 2 + b), 1.0);
 		}
 		if (cs_sv_ieq(nm, CS_SV("Server"))) {
-			cs_ident_observe(id, rtsp ? CS_SIG_RTSP_SERVER
-					      : kind == CS_IN_SSDP ? CS_SIG_UPNP_SERVER
-								   : CS_SIG_HTTP_SERVER,
+			cs_ident_observe(id,
+					 rtsp		      ? CS_SIG_RTSP_SERVER
+					 : kind == CS_IN_SSDP ? CS_SIG_UPNP_SERVER
+							      : CS_SIG_HTTP_SERVER,
 					 v, 1.0);
 		} else if (cs_sv_ieq(nm, CS_SV("WWW-Authenticate"))) {
 			struct cs_sv realm;
@@ -483,7 +490,8 @@ static int feed_http_like(struct cs_ident *id, enum cs_input_kind kind, const ch
 						 realm, 1.0);
 		} else if (cs_sv_ieq(nm, CS_SV("Public")) && rtsp) {
 			cs_ident_observe(id, CS_SIG_RTSP_PUBLIC, v, 1.0);
-		} else if (cs_sv_ieq(nm, CS_SV("Location")) || cs_sv_ieq(nm, CS_SV("Content-Location"))) {
+		} else if (cs_sv_ieq(nm, CS_SV("Location")) ||
+			   cs_sv_ieq(nm, CS_SV("Content-Location"))) {
 			cs_ident_observe(id, CS_SIG_HTTP_LOCATION, v, 1.0);
 		} else if (cs_sv_ieq(nm, CS_SV("Set-Cookie"))) {
 			const char *eq = memchr(v.p, '=', v.n);
@@ -514,7 +522,9 @@ static int feed_tls(struct cs_ident *id, const char *p, size_t n, struct cs_err 
 	else
 		r = cs_tls_parse_dn_line(s.p, s.n, &cert);
 	if (r != CS_OK)
-		return err != NULL && err->code == r ? r : cs_err_set(err, r, "not a certificate or DN");
+		return err != NULL && err->code == r
+			       ? r
+			       : cs_err_set(err, r, "not a certificate or DN");
 	if (cert.subject[0] != '\0')
 		cs_ident_observe(id, CS_SIG_TLS_SUBJECT, cs_sv_cstr(cert.subject), 1.0);
 	if (cert.issuer[0] != '\0')
@@ -536,9 +546,9 @@ static bool all_hex(struct cs_sv s)
 static int feed_banner(struct cs_ident *id, const char *p, size_t n)
 {
 	static const enum cs_signal as[] = {
-		CS_SIG_BANNER,     CS_SIG_HTTP_SERVER,   CS_SIG_HTTP_TITLE, CS_SIG_RTSP_SERVER,
-		CS_SIG_TELNET,     CS_SIG_FTP,           CS_SIG_SNMP_SYSDESCR, CS_SIG_SIP_UA,
-		CS_SIG_DHCP_VENDOR, CS_SIG_UPNP_SERVER,  CS_SIG_DNS_VERSION,
+		CS_SIG_BANNER,	    CS_SIG_HTTP_SERVER, CS_SIG_HTTP_TITLE,    CS_SIG_RTSP_SERVER,
+		CS_SIG_TELNET,	    CS_SIG_FTP,		CS_SIG_SNMP_SYSDESCR, CS_SIG_SIP_UA,
+		CS_SIG_DHCP_VENDOR, CS_SIG_UPNP_SERVER, CS_SIG_DNS_VERSION,
 	};
 	struct cs_sv s = cs_sv_trim(cs_sv_make(p, n));
 	if (s.n == 0)
@@ -616,8 +626,7 @@ int cs_ident_feed(struct cs_ident *id, enum cs_input_kind kind, const char *p, s
 	switch (kind) {
 	case CS_IN_HTTP:
 	case CS_IN_RTSP:
-	case CS_IN_SSDP:
-		return feed_http_like(id, kind, p, n, err);
+	case CS_IN_SSDP: return feed_http_like(id, kind, p, n, err);
 	case CS_IN_ONVIF:
 		cs_ident_observe_from(id, CS_SIG_PROTO, CS_SV("onvif"), "onvif", 1.0);
 		return feed_xml(id, "onvif", p, n, &info, err);
@@ -637,28 +646,26 @@ int cs_ident_feed(struct cs_ident *id, enum cs_input_kind kind, const char *p, s
 		if (r == CS_OK)
 			cs_ident_observe_from(id, CS_SIG_PROTO, CS_SV("isapi"), "isapi", 1.0);
 		return r;
-	case CS_IN_XML:
-		return feed_xml(id, "xml", p, n, &info, err);
-	case CS_IN_DHIP:
-		return feed_dhip(id, p, n, err);
-	case CS_IN_JSON:
-		return feed_json(id, "json", p, n, err);
+	case CS_IN_XML: return feed_xml(id, "xml", p, n, &info, err);
+	case CS_IN_DHIP: return feed_dhip(id, p, n, err);
+	case CS_IN_JSON: return feed_json(id, "json", p, n, err);
 	case CS_IN_DAHUA_CGI:
 		r = feed_kv(id, "dahua-cgi", p, n, err);
 		/* The protocol claim needs the caller's word (--as dahua-cgi) or configManager's own
 		 * "table." shape: magicBox's plain keys alone could come from anywhere. */
 		if (r == CS_OK && (!detected || has(cs_sv_make(p, n), "table.")))
-			cs_ident_observe_from(id, CS_SIG_PROTO, CS_SV("dahua-cgi"), "dahua-cgi", 1.0);
+			cs_ident_observe_from(id, CS_SIG_PROTO, CS_SV("dahua-cgi"), "dahua-cgi",
+					      1.0);
 		return r;
 	case CS_IN_KV:
 		r = feed_kv(id, "kv", p, n, err);
 		/* Axis's param.cgi answers with its parameter tree: root.Brand..., root.Properties... */
 		if (r == CS_OK && (cs_sv_iprefix(skip_ws_bom(p, n), CS_SV("root.Brand.")) ||
 				   cs_sv_iprefix(skip_ws_bom(p, n), CS_SV("root.Properties."))))
-			cs_ident_observe_from(id, CS_SIG_PROTO, CS_SV("vapix"), "kv root.* tree", 1.0);
+			cs_ident_observe_from(id, CS_SIG_PROTO, CS_SV("vapix"), "kv root.* tree",
+					      1.0);
 		return r;
-	case CS_IN_TLS:
-		return feed_tls(id, p, n, err);
+	case CS_IN_TLS: return feed_tls(id, p, n, err);
 	case CS_IN_MAC: {
 		uint8_t mac[6];
 		struct cs_sv s = cs_sv_trim(cs_sv_make(p, n));
@@ -672,12 +679,9 @@ int cs_ident_feed(struct cs_ident *id, enum cs_input_kind kind, const char *p, s
 	case CS_IN_BANNER:
 		r = feed_banner(id, p, n);
 		return r == CS_OK ? r : cs_err_set(err, r, "empty banner");
-	case CS_IN_FAVICON:
-		observe_favicon(id, p, n, "favicon");
-		return CS_OK;
+	case CS_IN_FAVICON: observe_favicon(id, p, n, "favicon"); return CS_OK;
 	case CS_IN_AUTO:
-	case CS_IN_COUNT:
-		break;
+	case CS_IN_COUNT: break;
 	}
 	return cs_err_set(err, CS_EINVAL, "unknown input kind");
 }

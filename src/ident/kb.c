@@ -68,14 +68,16 @@ int cs_kb_parse_date(struct cs_sv s, bool round_up)
 		return -1;
 	y = (int)v;
 	if (s.n >= 7) {
-		if (s.p[4] != '-' || cs_parse_u64(cs_sv_make(s.p + 5, 2), 12, &v) != CS_OK || v == 0)
+		if (s.p[4] != '-' || cs_parse_u64(cs_sv_make(s.p + 5, 2), 12, &v) != CS_OK ||
+		    v == 0)
 			return -1;
 		m = (int)v;
 		if (round_up)
 			d = 31;
 	}
 	if (s.n >= 10) {
-		if (s.p[7] != '-' || cs_parse_u64(cs_sv_make(s.p + 8, 2), 31, &v) != CS_OK || v == 0)
+		if (s.p[7] != '-' || cs_parse_u64(cs_sv_make(s.p + 8, 2), 31, &v) != CS_OK ||
+		    v == 0)
 			return -1;
 		d = (int)v;
 	}
@@ -116,7 +118,9 @@ static int load_makers(struct cs_kb *kb, const char *path, size_t *cap, struct c
 		return r;
 	while (cs_tsv_next(&t)) {
 		if (t.nfields < 5) {
-			r = cs_tsv_error(&t, err, "expected 6 fields (name kind country nil aliases source)");
+			r = cs_tsv_error(
+				&t, err,
+				"expected 6 fields (name kind country nil aliases source)");
 			goto out;
 		}
 		struct cs_sv name = cs_tsv_opt(&t, 0), kind = cs_tsv_opt(&t, 1);
@@ -131,7 +135,8 @@ static int load_makers(struct cs_kb *kb, const char *path, size_t *cap, struct c
 			if (cs_sv_eq(cs_sv_cstr(kb->makers[i].name), name))
 				idx = (int)i;
 		if (idx < 0) {
-			if ((r = grow_array((void **)&kb->makers, cap, kb->nmakers, sizeof(*kb->makers))))
+			if ((r = grow_array((void **)&kb->makers, cap, kb->nmakers,
+					    sizeof(*kb->makers))))
 				goto out;
 			idx = (int)kb->nmakers++;
 		}
@@ -162,7 +167,8 @@ static int load_makers(struct cs_kb *kb, const char *path, size_t *cap, struct c
 		size_t start = 0;
 		for (size_t i = 0; i <= aliases.n; i++) {
 			if (i == aliases.n || aliases.p[i] == '|') {
-				if ((r = add_alias(kb, cs_sv_make(aliases.p + start, i - start), idx)))
+				if ((r = add_alias(kb, cs_sv_make(aliases.p + start, i - start),
+						   idx)))
 					goto out;
 				start = i + 1;
 			}
@@ -196,7 +202,9 @@ static int load_brands(struct cs_kb *kb, const char *path, size_t *cap, struct c
 		struct cs_brand_rel b;
 		memset(&b, 0, sizeof(b));
 		if (t.nfields < 6) {
-			r = cs_tsv_error(&t, err, "expected 7 fields (brand owner relation from to share source)");
+			r = cs_tsv_error(
+				&t, err,
+				"expected 7 fields (brand owner relation from to share source)");
 			goto out;
 		}
 		if ((r = need_maker(kb, &t, cs_tsv_opt(&t, 0), &b.brand, err)) ||
@@ -291,17 +299,19 @@ static int parse_sets(struct cs_kb *kb, struct cs_tsv *t, struct cs_rule *rule, 
 			continue;
 		const char *eq = memchr(item.p, '=', item.n);
 		if (eq == NULL)
-			return cs_tsv_error(t, err, "set '%.*s' is not key=value", (int)item.n, item.p);
+			return cs_tsv_error(t, err, "set '%.*s' is not key=value", (int)item.n,
+					    item.p);
 		struct cs_sv key = cs_sv_trim(cs_sv_make(item.p, (size_t)(eq - item.p)));
-		struct cs_sv val = cs_sv_trim(cs_sv_make(eq + 1, item.n - (size_t)(eq - item.p) - 1));
+		struct cs_sv val =
+			cs_sv_trim(cs_sv_make(eq + 1, item.n - (size_t)(eq - item.p) - 1));
 		static const struct {
 			const char *name;
 			enum cs_set_key key;
 		} keys[] = {
 			{"maker", CS_SET_MAKER},       {"brand", CS_SET_BRAND},
-			{"type", CS_SET_TYPE},         {"model", CS_SET_MODEL},
+			{"type", CS_SET_TYPE},	       {"model", CS_SET_MODEL},
 			{"firmware", CS_SET_FIRMWARE}, {"serial", CS_SET_SERIAL},
-			{"mac", CS_SET_MAC},           {"hardware", CS_SET_HARDWARE},
+			{"mac", CS_SET_MAC},	       {"hardware", CS_SET_HARDWARE},
 			{"vendor", CS_SET_VENDOR},
 		};
 		size_t k;
@@ -342,10 +352,13 @@ static int load_rules(struct cs_kb *kb, const char *path, size_t *cap, struct cs
 		struct cs_rule rule;
 		memset(&rule, 0, sizeof(rule));
 		if (t.nfields < 6) {
-			r = cs_tsv_error(&t, err, "expected 7 fields (id signal op pattern weight sets note)");
+			r = cs_tsv_error(
+				&t, err,
+				"expected 7 fields (id signal op pattern weight sets note)");
 			goto out;
 		}
-		struct cs_sv id = cs_tsv_opt(&t, 0), sig = cs_tsv_opt(&t, 1), op = cs_tsv_opt(&t, 2);
+		struct cs_sv id = cs_tsv_opt(&t, 0), sig = cs_tsv_opt(&t, 1),
+			     op = cs_tsv_opt(&t, 2);
 		struct cs_sv pat = t.field[3]; /* not trimmed: spaces can matter in a pattern */
 		struct cs_sv w = cs_tsv_opt(&t, 4);
 		rule.id = kb_str(kb, id);
@@ -363,7 +376,8 @@ static int load_rules(struct cs_kb *kb, const char *path, size_t *cap, struct cs
 		else if (cs_sv_eq(op, CS_SV("re")))
 			rule.op = CS_OP_RE;
 		else {
-			r = cs_tsv_error(&t, err, "unknown op '%.*s' (eq pre has re)", (int)op.n, op.p);
+			r = cs_tsv_error(&t, err, "unknown op '%.*s' (eq pre has re)", (int)op.n,
+					 op.p);
 			goto out;
 		}
 		if (pat.n == 0) {
@@ -457,7 +471,8 @@ static int load_fields(struct cs_kb *kb, const char *path, size_t *cap, struct c
 		f.is_path = memchr(key.p, '/', key.n) != NULL;
 		f.signal = cs_signal_lookup(sig);
 		if (f.signal == CS_SIG_COUNT || key.n == 0) {
-			r = cs_tsv_error(&t, err, "unknown signal '%.*s' or empty key", (int)sig.n, sig.p);
+			r = cs_tsv_error(&t, err, "unknown signal '%.*s' or empty key", (int)sig.n,
+					 sig.p);
 			goto out;
 		}
 		if ((r = grow_array((void **)&kb->fields, cap, kb->nfields, sizeof(*kb->fields))))
@@ -493,7 +508,8 @@ static int load_oui_maps(struct cs_kb *kb, const char *path, size_t *cap, struct
 			goto out;
 		m.pattern = kb_str(kb, pat);
 		m.source = kb_str(kb, cs_tsv_opt(&t, 2));
-		if ((r = grow_array((void **)&kb->oui_maps, cap, kb->noui_maps, sizeof(*kb->oui_maps))))
+		if ((r = grow_array((void **)&kb->oui_maps, cap, kb->noui_maps,
+				    sizeof(*kb->oui_maps))))
 			goto out;
 		kb->oui_maps[kb->noui_maps++] = m;
 	}
@@ -518,7 +534,8 @@ static int find_data_dir(const struct cs_kb_opts *opts, char *out, size_t cap, s
 	if (opts != NULL && opts->data_dir != NULL) {
 		snprintf(out, cap, "%s", opts->data_dir);
 		if (!has_file(out, "makers.tsv"))
-			return cs_err_set(err, CS_EDATA, "%s: no makers.tsv: not a camsweep data directory", out);
+			return cs_err_set(err, CS_EDATA,
+					  "%s: no makers.tsv: not a camsweep data directory", out);
 		return CS_OK;
 	}
 	if (env != NULL && *env != '\0') {
@@ -535,7 +552,8 @@ static int find_data_dir(const struct cs_kb_opts *opts, char *out, size_t cap, s
 		char *slash = strrchr(exe, '/');
 		if (slash != NULL) {
 			*slash = '\0';
-			static const char *const rel[] = {"data", "../../data", "../share/camsweep"};
+			static const char *const rel[] = {"data", "../../data",
+							  "../share/camsweep"};
 			for (size_t i = 0; i < CS_ARRAY_SIZE(rel); i++) {
 				if (join(out, cap, exe, rel[i]) && has_file(out, "makers.tsv"))
 					return CS_OK;
@@ -545,10 +563,11 @@ static int find_data_dir(const struct cs_kb_opts *opts, char *out, size_t cap, s
 	snprintf(out, cap, "%s", CS_DATADIR);
 	if (has_file(out, "makers.tsv"))
 		return CS_OK;
-	return cs_err_set(err, CS_EDATA,
-			  "cannot find camsweep's data directory (tried beside the executable and %s); "
-			  "use --data-dir or CAMSWEEP_DATA",
-			  CS_DATADIR);
+	return cs_err_set(
+		err, CS_EDATA,
+		"cannot find camsweep's data directory (tried beside the executable and %s); "
+		"use --data-dir or CAMSWEEP_DATA",
+		CS_DATADIR);
 }
 
 static void user_dir(const struct cs_kb_opts *opts, char *out, size_t cap)
@@ -574,16 +593,16 @@ static int load_dir(struct cs_kb *kb, const char *dir, bool required, struct cap
 {
 	char path[PATH_MAX];
 	int r;
-#define LOAD(name, fn, capfield)                                                       \
-	do {                                                                           \
-		if (!join(path, sizeof(path), dir, name))                              \
-			return cs_err_set(err, CS_EDATA, "%s: path too long", dir);    \
-		if (has_file(dir, name)) {                                             \
-			if ((r = fn(kb, path, &c->capfield, err)) != CS_OK)            \
-				return r;                                              \
-		} else if (required) {                                                 \
-			return cs_err_set(err, CS_EDATA, "%s: missing", path);         \
-		}                                                                      \
+#define LOAD(name, fn, capfield)                                                                   \
+	do {                                                                                       \
+		if (!join(path, sizeof(path), dir, name))                                          \
+			return cs_err_set(err, CS_EDATA, "%s: path too long", dir);                \
+		if (has_file(dir, name)) {                                                         \
+			if ((r = fn(kb, path, &c->capfield, err)) != CS_OK)                        \
+				return r;                                                          \
+		} else if (required) {                                                             \
+			return cs_err_set(err, CS_EDATA, "%s: missing", path);                     \
+		}                                                                                  \
 	} while (0)
 	LOAD("makers.tsv", load_makers, makers);
 	LOAD("brands.tsv", load_brands, brands);
@@ -615,7 +634,8 @@ static void build_prefilter(struct cs_kb *kb, enum cs_signal sig)
 			continue;
 		for (size_t k = 0; k + 1 < r->pattern_len; k++) {
 			char c = r->pattern[k + 1];
-			if (r->pattern[k] == '\\' && ((c >= '1' && c <= '9') || c == 'g' || c == 'k')) {
+			if (r->pattern[k] == '\\' &&
+			    ((c >= '1' && c <= '9') || c == 'g' || c == 'k')) {
 				cs_buf_free(&b);
 				return;
 			}
@@ -650,7 +670,8 @@ static int index_rules(struct cs_kb *kb)
 		if (r->disabled)
 			continue;
 		if (r->signal == CS_SIG_HTTP_BODY && r->op == CS_OP_HAS) {
-			if (kb->body_markers == NULL && (kb->body_markers = cs_markers_new()) == NULL)
+			if (kb->body_markers == NULL &&
+			    (kb->body_markers = cs_markers_new()) == NULL)
 				return CS_ENOMEM;
 			int rc = cs_markers_add(kb->body_markers,
 						cs_sv_make(r->pattern, r->pattern_len), (int)i);
@@ -703,8 +724,8 @@ int cs_kb_load(struct cs_kb **out, const struct cs_kb_opts *opts, struct cs_err 
 		if ((r = load_dir(kb, udir, false, &c, err)) != CS_OK)
 			goto out;
 	}
-	const char *odir = opts != NULL && opts->oui_dir != NULL ? opts->oui_dir
-							   : getenv("CAMSWEEP_OUI_DIR");
+	const char *odir =
+		opts != NULL && opts->oui_dir != NULL ? opts->oui_dir : getenv("CAMSWEEP_OUI_DIR");
 	if (snprintf(kb->oui_dir, sizeof(kb->oui_dir), "%s",
 		     odir != NULL && *odir != '\0' ? odir : "/usr/share/ieee-data") >=
 	    (int)sizeof(kb->oui_dir)) {

@@ -19,7 +19,13 @@
 #include <pcre2.h>
 #include <stdbool.h>
 
-enum cs_maker_kind { CS_MK_MANUFACTURER, CS_MK_BRAND, CS_MK_CHIPMAKER, CS_MK_SOFTWARE, CS_MK_OTHER };
+enum cs_maker_kind {
+	CS_MK_MANUFACTURER,
+	CS_MK_BRAND,
+	CS_MK_CHIPMAKER,
+	CS_MK_SOFTWARE,
+	CS_MK_OTHER
+};
 enum cs_nil { CS_NIL_UNKNOWN, CS_NIL_YES, CS_NIL_NO };
 
 struct cs_maker {
@@ -59,7 +65,7 @@ enum cs_set_key {
 struct cs_rule_set {
 	enum cs_set_key key;
 	const char *tmpl; /* may contain $1..$9 */
-	int maker;        /* resolved maker index for maker=/brand= with a literal value, else -1 */
+	int maker;	  /* resolved maker index for maker=/brand= with a literal value, else -1 */
 	enum cs_devtype type;
 };
 
@@ -118,7 +124,7 @@ struct cs_policy {
 };
 
 struct cs_oui_registry; /* oui.c */
-struct cs_marker_set;   /* markers.c */
+struct cs_marker_set;	/* markers.c */
 
 struct cs_kb {
 	struct cs_arena strings; /* every string above lives here */
@@ -159,9 +165,9 @@ struct cs_kb {
 };
 
 struct cs_kb_opts {
-	const char *data_dir;  /* NULL: CAMSWEEP_DATA, then beside the executable, then CS_DATADIR */
-	const char *user_dir;  /* NULL: $XDG_CONFIG_HOME/camsweep; "" to disable */
-	const char *oui_dir;   /* NULL: CAMSWEEP_OUI_DIR, then /usr/share/ieee-data */
+	const char *data_dir; /* NULL: CAMSWEEP_DATA, then beside the executable, then CS_DATADIR */
+	const char *user_dir; /* NULL: $XDG_CONFIG_HOME/camsweep; "" to disable */
+	const char *oui_dir;  /* NULL: CAMSWEEP_OUI_DIR, then /usr/share/ieee-data */
 };
 
 /* Load everything; on failure *err says file:line. Caller frees with cs_kb_free. */

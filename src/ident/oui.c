@@ -18,7 +18,7 @@
 
 struct entry {
 	uint64_t prefix; /* the assignment, left-aligned in 48 bits */
-	uint16_t bits;   /* 24, 28 or 36 */
+	uint16_t bits;	 /* 24, 28 or 36 */
 	uint16_t file;
 	int org;
 	const char *registry;
@@ -206,10 +206,11 @@ int cs_oui_load(struct cs_oui_registry **out, const char *dir, const char *const
 			goto fail;
 	}
 	if (loaded == 0) {
-		rc = cs_err_set(err, CS_ENOTFOUND,
-				"%s: no IEEE registry (oui.csv); install Debian's ieee-data package "
-				"or pass --oui-dir",
-				dir);
+		rc = cs_err_set(
+			err, CS_ENOTFOUND,
+			"%s: no IEEE registry (oui.csv); install Debian's ieee-data package "
+			"or pass --oui-dir",
+			dir);
 		goto fail_quiet;
 	}
 	qsort(r->e, r->n, sizeof(*r->e), cmp_entry);

@@ -21,7 +21,7 @@ struct cs_oui_hit {
 	const char *org;      /* registrant name, owned by the registry */
 	const char *registry; /* "MA-L", "MA-M", "MA-S", "IAB" */
 	const char *source;   /* file it came from */
-	int org_index;        /* stable index for caching per registrant */
+	int org_index;	      /* stable index for caching per registrant */
 	char prefix[16];      /* e.g. "58:50:ED" or "40:2C:76:1" */
 };
 

@@ -49,7 +49,8 @@ static int load_policy(struct cs_kb *kb, const char *path, struct cs_err *err)
 		} else if (cs_sv_eq(key, CS_SV("entity"))) {
 			int m = cs_kb_maker_find(kb, val);
 			if (m < 0) {
-				r = cs_tsv_error(&t, err, "unknown maker '%.*s'", (int)val.n, val.p);
+				r = cs_tsv_error(&t, err, "unknown maker '%.*s'", (int)val.n,
+						 val.p);
 				goto out;
 			}
 			if (p.nentities == cap) {
@@ -164,7 +165,8 @@ int cs_policy_check_ids(const struct cs_kb *kb, const char *only, struct cs_err 
 		size_t l = c != NULL ? (size_t)(c - p) : strlen(p);
 		bool found = false;
 		for (size_t i = 0; i < kb->npolicies && !found; i++)
-			found = strlen(kb->policies[i].id) == l && strncmp(kb->policies[i].id, p, l) == 0;
+			found = strlen(kb->policies[i].id) == l &&
+				strncmp(kb->policies[i].id, p, l) == 0;
 		if (!found)
 			return cs_err_set(err, CS_ENOTFOUND, "unknown policy '%.*s'", (int)l, p);
 		p += l + (c != NULL);
@@ -195,7 +197,8 @@ static void add(struct judge *j, const struct cs_policy *p, int maker, const cha
 	for (size_t i = 0; i < j->n; i++) {
 		if (strcmp(j->out[i].policy, p->id) == 0 &&
 		    strcmp(j->out[i].entity, j->kb->makers[maker].name) == 0) {
-			if (strcmp(status, "covered") == 0 && strcmp(j->out[i].status, "covered") != 0) {
+			if (strcmp(status, "covered") == 0 &&
+			    strcmp(j->out[i].status, "covered") != 0) {
 				j->out[i].status = status;
 				j->out[i].via = via;
 				j->out[i].why = why;
@@ -205,8 +208,9 @@ static void add(struct judge *j, const struct cs_policy *p, int maker, const cha
 	}
 	if (j->n == CS_ARRAY_SIZE(j->out))
 		return;
-	j->out[j->n++] = (struct cs_coverage){p->id, j->kb->makers[maker].name,
-					      p->basis != NULL ? p->basis : "", why, via, status};
+	j->out[j->n++] = (struct cs_coverage){
+		p->id, j->kb->makers[maker].name, p->basis != NULL ? p->basis : "", why, via,
+		status};
 }
 
 /* The entity line's own text: why this entity is in the profile. */
@@ -228,10 +232,11 @@ static void judge_maker(struct judge *j, const struct cs_policy *p, int m, bool 
 		add(j, p, m, entity_basis(p, e), cs_arena_join(j->arena, parts, 3),
 		    evidenced ? "covered" : "review");
 	} else if (p->include_nil && kb->makers[m].nil == CS_NIL_YES) {
-		struct cs_sv parts[] = {cs_sv_cstr(what), CS_SV(" "), cs_sv_cstr(name),
-					CS_SV(", a company subject to the PRC National Intelligence Law")};
-		add(j, p, m, "marked as subject to the NIL in makers.tsv", cs_arena_join(j->arena, parts, 4),
-		    evidenced ? "covered" : "review");
+		struct cs_sv parts[] = {
+			cs_sv_cstr(what), CS_SV(" "), cs_sv_cstr(name),
+			CS_SV(", a company subject to the PRC National Intelligence Law")};
+		add(j, p, m, "marked as subject to the NIL in makers.tsv",
+		    cs_arena_join(j->arena, parts, 4), evidenced ? "covered" : "review");
 	}
 	/* Ownership: subsidiaries of named entities are covered while they are subsidiaries. */
 	for (size_t i = 0; i < kb->nbrands; i++) {
@@ -246,23 +251,25 @@ static void judge_maker(struct judge *j, const struct cs_policy *p, int m, bool 
 		const char *via;
 		const char *status = "review";
 		if (b->relation == CS_REL_SUBSIDIARY && b->to == 0) {
-			via = cs_arena_printf(j->arena, "%s %s, a subsidiary of %s", what, name, owner);
+			via = cs_arena_printf(j->arena, "%s %s, a subsidiary of %s", what, name,
+					      owner);
 			status = evidenced ? "covered" : "review";
 		} else if (b->relation == CS_REL_SUBSIDIARY) {
-			via = cs_arena_printf(j->arena,
-					      "%s %s was a subsidiary of %s from %s to %s: covered if "
-					      "produced in that period",
-					      what, name, owner, b->from_text, b->to_text);
+			via = cs_arena_printf(
+				j->arena,
+				"%s %s was a subsidiary of %s from %s to %s: covered if "
+				"produced in that period",
+				what, name, owner, b->from_text, b->to_text);
 		} else {
-			via = cs_arena_printf(j->arena,
-					      "%s %s %s %s hardware (%s of its range): confirm the "
-					      "real maker",
-					      what, name,
-					      b->relation == CS_REL_OEM ? "relabels" : "used to relabel",
-					      owner,
-					      b->share == CS_SHARE_ALL    ? "all"
-					      : b->share == CS_SHARE_MOST ? "most"
-									  : "some");
+			via = cs_arena_printf(
+				j->arena,
+				"%s %s %s %s hardware (%s of its range): confirm the "
+				"real maker",
+				what, name,
+				b->relation == CS_REL_OEM ? "relabels" : "used to relabel", owner,
+				b->share == CS_SHARE_ALL    ? "all"
+				: b->share == CS_SHARE_MOST ? "most"
+							    : "some");
 		}
 		add(j, p, b->owner, entity_basis(p, oe), via, status);
 	}
@@ -275,7 +282,8 @@ int cs_policy_judge(const struct cs_kb *kb, struct cs_device *dev, const char *o
 	int r = cs_policy_check_ids(kb, only, err);
 	if (r != CS_OK)
 		return r;
-	int maker = dev->manufacturer != NULL ? cs_kb_maker_find(kb, cs_sv_cstr(dev->manufacturer)) : -1;
+	int maker = dev->manufacturer != NULL ? cs_kb_maker_find(kb, cs_sv_cstr(dev->manufacturer))
+					      : -1;
 	int brand = dev->brand != NULL ? cs_kb_maker_find(kb, cs_sv_cstr(dev->brand)) : -1;
 	bool evidenced = dev->basis != NULL && strcmp(dev->basis, "hardware") == 0;
 	for (size_t i = 0; i < kb->npolicies; i++) {
@@ -283,8 +291,7 @@ int cs_policy_judge(const struct cs_kb *kb, struct cs_device *dev, const char *o
 		if (!selected(only, p->id))
 			continue;
 		if (maker >= 0)
-			judge_maker(&j, p, maker, evidenced,
-				    evidenced ? "manufacturer" : "label");
+			judge_maker(&j, p, maker, evidenced, evidenced ? "manufacturer" : "label");
 		if (brand >= 0)
 			judge_maker(&j, p, brand, false, "brand");
 		for (size_t k = 0; k < dev->npossible; k++) {

@@ -49,7 +49,8 @@ int cs_body_inflate(struct cs_sv in, struct cs_buf *out)
 	int r = CS_OK;
 	memset(&z, 0, sizeof(z));
 	/* 15 + 32: zlib or gzip header, detected. A stream with neither is raw deflate. */
-	bool raw = in.n >= 2 && !((unsigned char)in.p[0] == 0x1f && (unsigned char)in.p[1] == 0x8b) &&
+	bool raw = in.n >= 2 &&
+		   !((unsigned char)in.p[0] == 0x1f && (unsigned char)in.p[1] == 0x8b) &&
 		   (((unsigned char)in.p[0] << 8 | (unsigned char)in.p[1]) % 31 != 0);
 	if (inflateInit2(&z, raw ? -15 : 15 + 32) != Z_OK)
 		return CS_ENOMEM;

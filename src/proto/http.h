@@ -23,7 +23,7 @@
 
 enum {
 	CS_HTTP_MAX_HEADER_BYTES = 64 * 1024, /* a header block larger than this is refused */
-	CS_HTTP_MAX_HEADERS = 64,             /* a convenient array size for callers */
+	CS_HTTP_MAX_HEADERS = 64,	      /* a convenient array size for callers */
 };
 
 struct cs_http_header {
@@ -33,15 +33,15 @@ struct cs_http_header {
 
 struct cs_http_msg {
 	bool is_request;
-	struct cs_sv proto;  /* "HTTP/1.1", "RTSP/1.0" */
-	int status;          /* responses: 100..999 */
-	struct cs_sv reason; /* responses */
-	struct cs_sv method; /* requests: "NOTIFY", "M-SEARCH", "GET" */
-	struct cs_sv target; /* requests */
+	struct cs_sv proto;		/* "HTTP/1.1", "RTSP/1.0" */
+	int status;			/* responses: 100..999 */
+	struct cs_sv reason;		/* responses */
+	struct cs_sv method;		/* requests: "NOTIFY", "M-SEARCH", "GET" */
+	struct cs_sv target;		/* requests */
 	struct cs_http_header *headers; /* caller's array */
-	size_t nheaders;                /* out: headers stored */
-	size_t dropped;                 /* out: headers beyond capacity, or unparseable lines */
-	bool complete;                  /* out: the blank line ending the block was seen */
+	size_t nheaders;		/* out: headers stored */
+	size_t dropped;			/* out: headers beyond capacity, or unparseable lines */
+	bool complete;			/* out: the blank line ending the block was seen */
 };
 
 /*

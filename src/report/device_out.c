@@ -105,8 +105,8 @@ int cs_term_safe(struct cs_buf *out, const char *s, size_t max)
 			r = cs_buf_puts(out, "...");
 			break;
 		}
-		if (len == 0 || c < 0x20 || c == 0x7f || (len == 2 && c == 0xc2 &&
-							    (unsigned char)s[i + 1] < 0xa0)) {
+		if (len == 0 || c < 0x20 || c == 0x7f ||
+		    (len == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0)) {
 			/* Controls (C0, DEL, C1) and broken UTF-8 could drive the terminal. */
 			r = cs_buf_putc(out, '?');
 			i += len != 0 ? len : 1;

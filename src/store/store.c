@@ -72,7 +72,7 @@ int cs_store_default_path(char **path, struct cs_err *err)
 	}
 	*path = cs_buf_steal(&b);
 	r = *path != NULL ? CS_OK : cs_err_set(err, CS_ENOMEM, "out of memory");
- out:
+out:
 	cs_buf_free(&b);
 	return r;
 }
@@ -107,7 +107,7 @@ static int make_parent_dirs(const char *path, struct cs_err *err)
 			break;
 	}
 	r = CS_OK;
- out:
+out:
 	free(dir);
 	return r;
 }
@@ -147,7 +147,7 @@ int cs_store_open(struct cs_store **out, const char *uri, struct cs_err *err)
 	*out = st;
 	st = NULL; /* transferred */
 	r = CS_OK;
- out:
+out:
 	free(st); /* a failed open leaves no impl behind */
 	free(default_path);
 	return r;
@@ -272,7 +272,7 @@ int cs_store_get_device(struct cs_store *st, int64_t id, struct cs_stored_device
 	*out = &o->pub;
 	o = NULL; /* transferred */
 	r = CS_OK;
- out:
+out:
 	if (o != NULL) {
 		owned_release(o);
 		free(o);
@@ -319,8 +319,17 @@ static bool known(const char *s)
 static bool placeholder_serial(const char *s)
 {
 	static const char *const junk[] = {
-		"unknown", "none", "null", "n/a", "default", "serial", "serialnumber",
-		"0123456789", "123456789", "1234567890", "to be filled by o.e.m.",
+		"unknown",
+		"none",
+		"null",
+		"n/a",
+		"default",
+		"serial",
+		"serialnumber",
+		"0123456789",
+		"123456789",
+		"1234567890",
+		"to be filled by o.e.m.",
 	};
 	size_t n = strlen(s);
 	bool all_same = true;
@@ -385,8 +394,7 @@ static bool compatible(enum cs_store_key key, const struct cs_device *old,
 	case CS_STORE_KEY_SERIAL:
 		/* Serials are unique per maker and model, not across makers. */
 		return agree(old->manufacturer, obs->manufacturer) && agree(old->model, obs->model);
-	case CS_STORE_KEY_MAC:
-		return key_agrees(CS_STORE_KEY_SERIAL, old->serial, obs->serial);
+	case CS_STORE_KEY_MAC: return key_agrees(CS_STORE_KEY_SERIAL, old->serial, obs->serial);
 	case CS_STORE_KEY_ADDRESS:
 		return key_agrees(CS_STORE_KEY_SERIAL, old->serial, obs->serial) &&
 		       key_agrees(CS_STORE_KEY_MAC, old->mac, obs->mac) &&
@@ -689,7 +697,7 @@ int cs_store_put_device(struct cs_store *st, const struct cs_device *dev, const 
 	if (device_id != NULL)
 		*device_id = id;
 	r = CS_OK;
- out:
+out:
 	if (in_tx)
 		st->backend->rollback(st);
 	owned_release(&cand);

@@ -38,7 +38,7 @@ struct cs_store;
 
 /* Which devices cs_store_list_devices() reports; a zeroed filter means "all". */
 struct cs_device_filter {
-	bool covered_only;        /* only devices whose current verdict is "covered" */
+	bool covered_only;	  /* only devices whose current verdict is "covered" */
 	const char *manufacturer; /* only this manufacturer (ASCII case-insensitive), or NULL */
 };
 
@@ -60,8 +60,8 @@ struct cs_stored_device {
 	 */
 	struct cs_device dev;
 	const char *device_type; /* e.g. "camera" */
-	const char *first_seen;  /* ISO 8601 UTC */
-	const char *last_seen;   /* ISO 8601 UTC */
+	const char *first_seen;	 /* ISO 8601 UTC */
+	const char *last_seen;	 /* ISO 8601 UTC */
 	/* Only filled by cs_store_get_device(); NULL in list callbacks. */
 	const struct cs_stored_origin *origin;
 };
@@ -69,7 +69,7 @@ struct cs_stored_device {
 /* One change of an identity field recorded when an observation was merged. */
 struct cs_device_change {
 	int64_t device_id;
-	const char *at;        /* ISO 8601 UTC */
+	const char *at;	       /* ISO 8601 UTC */
 	const char *field;     /* "manufacturer", "model", "firmware", "device_type", ... */
 	const char *old_value; /* never NULL: a filled field is not a change */
 	const char *new_value; /* never NULL */

@@ -101,8 +101,8 @@ static const char *const migrations[] = {
 _Static_assert(CS_ARRAY_SIZE(migrations) == CS_STORE_SCHEMA_VERSION,
 	       "CS_STORE_SCHEMA_VERSION must equal the number of migrations");
 
-#define DEVICE_COLUMNS                                                                     \
-	"id, first_seen, last_seen, manufacturer, brand, model, firmware, serial, mac, "   \
+#define DEVICE_COLUMNS                                                                             \
+	"id, first_seen, last_seen, manufacturer, brand, model, firmware, serial, mac, "           \
 	"hardware, address, device_type, confidence, basis, covered, covered_status"
 
 /* Column positions in DEVICE_COLUMNS. */
@@ -268,7 +268,7 @@ static int query_int(struct sq *sq, const char *sql, int *v, struct cs_err *err)
 	}
 	*v = sqlite3_column_int(s, 0);
 	r = CS_OK;
- out:
+out:
 	sqlite3_finalize(s);
 	return r;
 }
@@ -341,7 +341,7 @@ static int write_meta(struct sq *sq, struct cs_err *err)
 		goto out;
 	bind_text(s, 1, "camsweep " CS_VERSION);
 	r = step_done(sq, s, "writing meta", err);
- out:
+out:
 	sqlite3_finalize(s);
 	return r;
 }
@@ -387,7 +387,7 @@ static int migrate(struct sq *sq, struct cs_err *err)
 	}
 	r = exec(sq, "COMMIT", "finishing the migrations", err);
 	in_tx = false;
- out:
+out:
 	if (in_tx)
 		sqlite3_exec(sq->db, "ROLLBACK", NULL, NULL, NULL);
 	return r;
@@ -476,7 +476,7 @@ static int sq_open(struct cs_store *st, const char *uri, struct cs_err *err)
 	st->impl = sq;
 	sq = NULL; /* transferred */
 	r = CS_OK;
- out:
+out:
 	sq_free(sq);
 	return r;
 }
@@ -529,7 +529,7 @@ static int sq_find(struct cs_store *st, enum cs_store_key key, const char *value
 		goto out;
 	bind_text(s, 1, value);
 	r = each_device(sq, s, cb, ctx, err);
- out:
+out:
 	done(s);
 	return r;
 }
@@ -570,7 +570,7 @@ static int sq_insert_device(struct cs_store *st, const struct cs_stored_device *
 	if ((r = step_done(sq, s, "inserting a device", err)) != CS_OK)
 		goto out;
 	*id = sqlite3_last_insert_rowid(sq->db);
- out:
+out:
 	done(s);
 	return r;
 }
@@ -588,13 +588,12 @@ static int sq_update_device(struct cs_store *st, const struct cs_stored_device *
 	bind_row(s, 2, row);
 	sqlite3_bind_int64(s, 15, row->id);
 	r = step_done(sq, s, "updating a device", err);
- out:
+out:
 	done(s);
 	return r;
 }
 
-static int sq_add_change(struct cs_store *st, const struct cs_device_change *c,
-			 struct cs_err *err)
+static int sq_add_change(struct cs_store *st, const struct cs_device_change *c, struct cs_err *err)
 {
 	struct sq *sq = impl(st);
 	sqlite3_stmt *s = NULL;
@@ -609,7 +608,7 @@ static int sq_add_change(struct cs_store *st, const struct cs_device_change *c,
 	bind_text(s, 5, c->new_value);
 	bind_text(s, 6, c->source);
 	r = step_done(sq, s, "recording history", err);
- out:
+out:
 	done(s);
 	return r;
 }
@@ -634,7 +633,7 @@ static int sq_add_evidence(struct cs_store *st, int64_t id, const char *now, con
 	bind_text(s, 9, ev->rule);
 	sqlite3_bind_double(s, 10, ev->weight);
 	r = step_done(sq, s, "recording evidence", err);
- out:
+out:
 	done(s);
 	return r;
 }
@@ -667,7 +666,7 @@ static int sq_replace_coverage(struct cs_store *st, int64_t id, const struct cs_
 		done(s);
 	}
 	r = CS_OK;
- out:
+out:
 	done(s);
 	return r;
 }
@@ -686,7 +685,7 @@ static int sq_list(struct cs_store *st, const struct cs_device_filter *f, cs_sto
 	sqlite3_bind_int(s, 1, f->covered_only ? 1 : 0);
 	bind_text(s, 2, f->manufacturer);
 	r = each_device(sq, s, cb, ctx, err);
- out:
+out:
 	sqlite3_finalize(s);
 	return r;
 }
@@ -728,7 +727,7 @@ static int read_evidence(struct sq *sq, int64_t id, struct cs_stored_device_owne
 			ev->value = ""; /* NOT NULL in the schema; keep the contract anyway */
 	}
 	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading evidence");
- out:
+out:
 	done(s);
 	return r;
 }
@@ -756,7 +755,7 @@ static int read_coverage(struct sq *sq, int64_t id, struct cs_stored_device_owne
 		}
 	}
 	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading coverage");
- out:
+out:
 	done(s);
 	return r;
 }
@@ -790,10 +789,9 @@ static int sq_get(struct cs_store *st, int64_t id, struct cs_stored_device_owned
 		goto out;
 	sqlite3_bind_int64(s, 1, id);
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		r = rc == SQLITE_DONE
-			    ? cs_err_set(err, CS_ENOTFOUND, "no device %lld in the inventory",
-					 (long long)id)
-			    : db_error(sq, err, "reading a device");
+		r = rc == SQLITE_DONE ? cs_err_set(err, CS_ENOTFOUND,
+						   "no device %lld in the inventory", (long long)id)
+				      : db_error(sq, err, "reading a device");
 		goto out;
 	}
 	/* Scalars from the row view, then every string copied into the record's arena. */
@@ -811,7 +809,7 @@ static int sq_get(struct cs_store *st, int64_t id, struct cs_stored_device_owned
 	    (r = read_coverage(sq, id, o, err)) != CS_OK)
 		goto out;
 	r = CS_OK;
- out:
+out:
 	done(s);
 	return r;
 }
@@ -841,7 +839,7 @@ static int sq_list_history(struct cs_store *st, int64_t id, cs_store_change_cb c
 		}
 	}
 	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading history");
- out:
+out:
 	sqlite3_finalize(s);
 	return r;
 }

@@ -56,7 +56,8 @@ const char *cs_test_guarded(const void *data, size_t n)
 		munmap(guard_map, guard_len);
 	size_t body = (n + (size_t)page - 1) / (size_t)page * (size_t)page;
 	guard_len = body + (size_t)page;
-	guard_map = mmap(NULL, guard_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	guard_map =
+		mmap(NULL, guard_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (guard_map == MAP_FAILED) {
 		perror("mmap");
 		exit(2);

@@ -15,45 +15,46 @@
 
 typedef void (*cs_test_fn)(void);
 void cs_test_register(const char *name, const char *file, cs_test_fn fn);
-void cs_test_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void cs_test_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 bool cs_test_failed_now(void);
 
-#define TEST(name)                                                                     \
-	static void test_##name(void);                                                 \
-	__attribute__((constructor)) static void register_##name(void)                 \
-	{                                                                              \
-		cs_test_register(#name, __FILE__, test_##name);                        \
-	}                                                                              \
+#define TEST(name)                                                                                 \
+	static void test_##name(void);                                                             \
+	__attribute__((constructor)) static void register_##name(void)                             \
+	{                                                                                          \
+		cs_test_register(#name, __FILE__, test_##name);                                    \
+	}                                                                                          \
 	static void test_##name(void)
 
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (!(cond))                                                           \
-			cs_test_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);          \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			cs_test_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                      \
 	} while (0)
 
-#define REQUIRE(cond)                                                                  \
-	do {                                                                           \
-		if (!(cond)) {                                                         \
-			cs_test_fail(__FILE__, __LINE__, "REQUIRE(%s)", #cond);        \
-			return;                                                        \
-		}                                                                      \
+#define REQUIRE(cond)                                                                              \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			cs_test_fail(__FILE__, __LINE__, "REQUIRE(%s)", #cond);                    \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
-#define CHECK_INT(a, b)                                                                \
-	do {                                                                           \
-		long long va_ = (long long)(a), vb_ = (long long)(b);                  \
-		if (va_ != vb_)                                                        \
-			cs_test_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, \
-				     va_, vb_);                                        \
+#define CHECK_INT(a, b)                                                                            \
+	do {                                                                                       \
+		long long va_ = (long long)(a), vb_ = (long long)(b);                              \
+		if (va_ != vb_)                                                                    \
+			cs_test_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, va_,    \
+				     vb_);                                                         \
 	} while (0)
 
-#define CHECK_STR(a, b)                                                                \
-	do {                                                                           \
-		const char *sa_ = (a), *sb_ = (b);                                     \
-		if (sa_ == NULL || sb_ == NULL ? sa_ != sb_ : strcmp(sa_, sb_) != 0)   \
-			cs_test_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, \
-				     #b, sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");  \
+#define CHECK_STR(a, b)                                                                            \
+	do {                                                                                       \
+		const char *sa_ = (a), *sb_ = (b);                                                 \
+		if (sa_ == NULL || sb_ == NULL ? sa_ != sb_ : strcmp(sa_, sb_) != 0)               \
+			cs_test_fail(__FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", #a, #b,     \
+				     sa_ ? sa_ : "(null)", sb_ ? sb_ : "(null)");                  \
 	} while (0)
 
 /*

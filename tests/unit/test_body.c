@@ -64,7 +64,8 @@ static size_t deflate_with(const char *in, size_t n, unsigned char *out, size_t 
 
 TEST(body_inflate_gzip_zlib_and_raw)
 {
-	static const char text[] = "<script src=\"jsBase/lib/jquery.js?version=@WebVersion@\"></script>";
+	static const char text[] =
+		"<script src=\"jsBase/lib/jquery.js?version=@WebVersion@\"></script>";
 	unsigned char z[256];
 	static const int wbits[] = {15 + 16, 15, -15}; /* gzip, zlib, raw */
 	for (size_t k = 0; k < 3; k++) {

@@ -25,7 +25,8 @@ static json_t *identify(const char *args, int *status)
 	json_error_t je;
 	json_t *j = json_loads(out, 0, &je);
 	if (j == NULL)
-		cs_test_fail(__FILE__, __LINE__, "not JSON (%s): %s / stderr: %s", je.text, out, err);
+		cs_test_fail(__FILE__, __LINE__, "not JSON (%s): %s / stderr: %s", je.text, out,
+			     err);
 	free(out);
 	free(err);
 	return j;
@@ -163,7 +164,8 @@ TEST(cli_malformed_input_is_a_clear_error)
 		{"--as http -", "\x16\x03\x01 not http", "not an http message", 1},
 		{"--as mac -e zz:zz", NULL, "not a MAC", 1},
 		{"--as dhip -", "DHIP", "DHIP", 1},
-		{"--as tls -", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "", 1},
+		{"--as tls -", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "",
+		 1},
 		{"--as toaster -e x", NULL, "unknown kind", 2},
 		{"", NULL, "no input", 2},
 		{"/nonexistent/file", NULL, "cannot read", 1},
@@ -208,8 +210,8 @@ TEST(cli_hostile_strings_are_escaped)
 	if (!have_binary())
 		return;
 	char *out, *err;
-	int st = cs_test_run_cli("identify --format json examples/captures/07-hostile-device/*", NULL,
-				 &out, &err);
+	int st = cs_test_run_cli("identify --format json examples/captures/07-hostile-device/*",
+				 NULL, &out, &err);
 	CHECK_INT(st, 0);
 	CHECK(strchr(out, '\x1b') == NULL);
 	CHECK(strchr(out, '\x07') == NULL);
@@ -235,8 +237,9 @@ TEST(cli_store_then_devices)
 	char dir[] = "/tmp/cs-cli-XXXXXX";
 	REQUIRE(mkdtemp(dir) != NULL);
 	char cmd[512], *out, *err;
-	snprintf(cmd, sizeof(cmd), "identify --store --db %s/i.db --address 192.0.2.7 "
-				   "examples/captures/01-hikvision-camera/*",
+	snprintf(cmd, sizeof(cmd),
+		 "identify --store --db %s/i.db --address 192.0.2.7 "
+		 "examples/captures/01-hikvision-camera/*",
 		 dir);
 	CHECK_INT(cs_test_run_cli(cmd, NULL, &out, &err), 0);
 	free(out);
@@ -265,8 +268,9 @@ TEST(cli_help_and_version)
 {
 	if (!have_binary())
 		return;
-	static const char *cmds[] = {"help identify", "identify --help", "help devices",
-				     "devices --help", "help", "version"};
+	static const char *cmds[] = {"help identify", "identify --help",
+				     "help devices",  "devices --help",
+				     "help",	      "version"};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		char *out, *err;
 		CHECK_INT(cs_test_run_cli(cmds[i], NULL, &out, &err), 0);

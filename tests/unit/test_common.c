@@ -56,7 +56,9 @@ TEST(json_escapes_hostile_strings)
 	cs_json_str(&j, NULL);
 	cs_json_obj_end(&j);
 	CHECK_INT(cs_json_end(&j), CS_OK);
-	CHECK_STR(b.data, "{\"t\":\"\\u003cscript\\u003e\\\"\\\\\\u0001\\ufffd\xc3\xa9\\ufffd\\ufffd\",\"n\":null}");
+	CHECK_STR(b.data,
+		  "{\"t\":\"\\u003cscript\\u003e\\\"\\\\\\u0001\\ufffd\xc3\xa9\\ufffd\\ufffd\","
+		  "\"n\":null}");
 	cs_buf_free(&b);
 }
 
@@ -146,7 +148,8 @@ TEST(markers_find_each_marker_once)
 	CHECK_INT(cs_markers_add(s, CS_SV("x"), 4), CS_EINVAL);
 	CHECK_INT(cs_markers_prepare(s), CS_OK);
 	int hits[5] = {0};
-	static const char body[] = "<script>location='/DOC/Page/Login.asp?_' + x;</script> doc do @webversion@";
+	static const char body[] =
+		"<script>location='/DOC/Page/Login.asp?_' + x;</script> doc do @webversion@";
 	cs_markers_scan(s, cs_sv_make(cs_test_guarded(body, sizeof(body) - 1), sizeof(body) - 1),
 			collect, hits);
 	CHECK_INT(hits[0], 1);
@@ -190,7 +193,10 @@ TEST(term_safe_neutralises_escapes)
 {
 	struct cs_buf b;
 	cs_buf_init(&b, 256);
-	cs_term_safe(&b, "ok\x1b[31mred\x07\xc2\x9b" "2J caf\xc3\xa9", 100);
+	cs_term_safe(&b,
+		     "ok\x1b[31mred\x07\xc2\x9b"
+		     "2J caf\xc3\xa9",
+		     100);
 	CHECK_STR(b.data, "ok?[31mred??2J caf\xc3\xa9");
 	cs_buf_reset(&b);
 	cs_term_safe(&b, "abcdefghij", 4);

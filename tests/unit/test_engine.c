@@ -40,32 +40,30 @@ static void make_kb_dir(void)
 	mkdir(sub, 0700);
 	put("makers.tsv",
 	    "# name\tkind\tcountry\tnil\taliases\tsource\n"
-	    "Hikvision\tmanufacturer\tCN\tyes\tHangzhou Hikvision Digital Technology Co.,Ltd.|HIKVISION\ttest\n"
+	    "Hikvision\tmanufacturer\tCN\tyes\tHangzhou Hikvision Digital Technology "
+	    "Co.,Ltd.|HIKVISION\ttest\n"
 	    "Dahua\tmanufacturer\tCN\tyes\tZhejiang Dahua Technology Co., Ltd.\ttest\n"
 	    "EZVIZ\tbrand\tCN\tyes\tHangzhou Ezviz Software Co.,Ltd.\ttest\n"
 	    "Amcrest\tbrand\tUS\tno\tAmcrest Technologies\ttest\n"
 	    "Lorex\tbrand\tCA\tunknown\tLorex Technology Inc.\ttest\n"
 	    "Axis\tmanufacturer\tSE\tno\tAxis Communications AB|AXIS\ttest\n"
 	    "Uniview\tmanufacturer\tCN\tyes\t-\ttest\n");
-	put("brands.tsv",
-	    "EZVIZ\tHikvision\tsubsidiary\t-\t-\tall\ttest\n"
-	    "Amcrest\tDahua\toem\t-\t-\tall\ttest\n"
-	    "Lorex\tDahua\tsubsidiary\t2018\t2023-01\tall\ttest\n");
+	put("brands.tsv", "EZVIZ\tHikvision\tsubsidiary\t-\t-\tall\ttest\n"
+			  "Amcrest\tDahua\toem\t-\t-\tall\ttest\n"
+			  "Lorex\tDahua\tsubsidiary\t2018\t2023-01\tall\ttest\n");
 	put("fields.tsv", "onvif\tManufacturer\tvendor\ttest\n*\tModel\tmodel\ttest\n");
-	put("oui-makers.tsv",
-	    "^Shanghai Dahua Scale\t-\tlook-alike\n"
-	    "^Zhejiang Dahua\tDahua\ttest\n"
-	    "^Hangzhou Hikvision\tHikvision\ttest\n"
-	    "^Hangzhou Ezviz\tEZVIZ\ttest\n");
+	put("oui-makers.tsv", "^Shanghai Dahua Scale\t-\tlook-alike\n"
+			      "^Zhejiang Dahua\tDahua\ttest\n"
+			      "^Hangzhou Hikvision\tHikvision\ttest\n"
+			      "^Hangzhou Ezviz\tEZVIZ\ttest\n");
 	put("ieee/oui.csv",
 	    "Registry,Assignment,Organization Name,Organization Address\n"
 	    "MA-L,5850ED,\"Hangzhou Hikvision Digital Technology Co.,Ltd.\",Hangzhou CN\n"
 	    "MA-L,3CEF8C,\"Zhejiang Dahua Technology Co., Ltd.\",\"Hangzhou, CN\"\n"
 	    "MA-L,64F2FB,\"Hangzhou Ezviz Software Co.,Ltd.\",CN\n"
 	    "MA-L,402C76,Somebody Else,XX\n");
-	put("ieee/mam.csv",
-	    "Registry,Assignment,Organization Name,Organization Address\n"
-	    "MA-M,402C761,Shanghai Dahua Scale Factory,Shanghai CN\n");
+	put("ieee/mam.csv", "Registry,Assignment,Organization Name,Organization Address\n"
+			    "MA-M,402C761,Shanghai Dahua Scale Factory,Shanghai CN\n");
 	put("fingerprints/test.rules",
 	    "# id\tsignal\top\tpattern\tweight\tsets\tnote\n"
 	    "hik-appwebs\thttp.server\teq\tApp-webs/\t0.9\tmaker=Hikvision;type=camera\ttest\n"
@@ -74,14 +72,14 @@ static void make_kb_dir(void)
 	    "amcrest-title\thttp.title\thas\tAmcrest\t0.9\tbrand=Amcrest\ttest\n"
 	    "lorex-title\thttp.title\thas\tLorex\t0.9\tbrand=Lorex\ttest\n"
 	    "ezviz-title\thttp.title\thas\tEZVIZ\t0.9\tmaker=EZVIZ\ttest\n"
-	    "axis-ftp\tftp\tre\t^AXIS (\\S+) Network Camera ([\\d.]+)\t0.9\tmaker=Axis;type=camera;model=$1;firmware=$2\ttest\n"
+	    "axis-ftp\tftp\tre\t^AXIS (\\S+) Network Camera "
+	    "([\\d.]+)\t0.9\tmaker=Axis;type=camera;model=$1;firmware=$2\ttest\n"
 	    "hik-model\tmodel\tre\t^DS-2CD\\w\t0.6\tmaker=Hikvision;type=camera\ttest\n"
 	    "hik-body\thttp.body\thas\tdoc/page/login.asp\t0.7\tmaker=Hikvision\ttest\n"
 	    "generic-cam\thttp.realm\teq\tcamera\t0.5\ttype=camera\tno maker\n");
-	put("policies/test.policy",
-	    "id\ttest-889\ntitle\tTest\njurisdiction\tUS\nbasis\tTest Act\n"
-	    "entity\tHikvision\tvideo\tTest Act s.1\t2019\n"
-	    "entity\tDahua\tvideo\tTest Act s.1\t2019\n");
+	put("policies/test.policy", "id\ttest-889\ntitle\tTest\njurisdiction\tUS\nbasis\tTest Act\n"
+				    "entity\tHikvision\tvideo\tTest Act s.1\t2019\n"
+				    "entity\tDahua\tvideo\tTest Act s.1\t2019\n");
 	put("policies/nil.policy", "id\ttest-nil\ntitle\tNIL\nbasis\tWMS\ninclude\tnil=yes\n");
 }
 
@@ -151,7 +149,8 @@ TEST(engine_weak_signal_alone_is_not_a_maker)
 	CHECK(!d.covered);
 	CHECK_INT(d.npossible, 1);
 	/* ...but a second independent signal confirms it. */
-	cs_ident_observe(id, CS_SIG_HTTP_BODY, CS_SV("<script>location='/doc/page/login.asp?_'</script>"), 1.0);
+	cs_ident_observe(id, CS_SIG_HTTP_BODY,
+			 CS_SV("<script>location='/doc/page/login.asp?_'</script>"), 1.0);
 	judge(&d);
 	CHECK_STR(d.manufacturer, "Hikvision");
 	CHECK(d.confidence > 0.75);
@@ -259,7 +258,8 @@ TEST(engine_maker_outside_profiles_is_never_covered)
 {
 	struct cs_device d;
 	setup();
-	cs_ident_observe(id, CS_SIG_FTP, CS_SV("AXIS P1346 Network Camera 5.50.3 (2014) ready"), 1.0);
+	cs_ident_observe(id, CS_SIG_FTP, CS_SV("AXIS P1346 Network Camera 5.50.3 (2014) ready"),
+			 1.0);
 	judge(&d);
 	CHECK_STR(d.manufacturer, "Axis");
 	CHECK_STR(d.model, "P1346");
@@ -304,10 +304,11 @@ TEST(engine_derived_model_feeds_model_grammar)
 {
 	struct cs_device d;
 	setup();
-	cs_ident_feed(id, CS_IN_ONVIF,
-		      "<Envelope><Body><GetDeviceInformationResponse><Manufacturer>ACME</Manufacturer>"
-		      "<Model>DS-2CD2143G2-I</Model></GetDeviceInformationResponse></Body></Envelope>",
-		      157, NULL);
+	cs_ident_feed(
+		id, CS_IN_ONVIF,
+		"<Envelope><Body><GetDeviceInformationResponse><Manufacturer>ACME</Manufacturer>"
+		"<Model>DS-2CD2143G2-I</Model></GetDeviceInformationResponse></Body></Envelope>",
+		157, NULL);
 	judge(&d);
 	CHECK_STR(d.model, "DS-2CD2143G2-I");
 	CHECK_STR(d.manufacturer, "Hikvision");

@@ -1,13 +1,14 @@
 /* test_http.c - the shared HTTP/RTSP/SSDP head parser: real shapes, truncation, hostility. */
-#include "proto/http.h"
 #include "common/err.h"
+#include "proto/http.h"
 #include "test.h"
 
 #include <stdlib.h>
 
 static const char hik_rtsp[] = "RTSP/1.0 401 Unauthorized\r\n"
 			       "CSeq: 1\r\n"
-			       "WWW-Authenticate: Digest realm=\"Hikvision\", nonce=\"0123456789abcdef0123456789abcdef\", stale=\"FALSE\"\r\n"
+			       "WWW-Authenticate: Digest realm=\"Hikvision\", "
+			       "nonce=\"0123456789abcdef0123456789abcdef\", stale=\"FALSE\"\r\n"
 			       "WWW-Authenticate: Basic realm=\"/\"\r\n"
 			       "Date:  Sun, Nov 22 2026 10:00:00 GMT\r\n"
 			       "\r\n";
@@ -48,11 +49,12 @@ TEST(http_every_truncation_is_safe)
 
 TEST(http_bare_lf_and_request_lines)
 {
-	static const char notify[] = "NOTIFY * HTTP/1.1\nHOST: 239.255.255.250:1900\nSERVER: Linux,    UPnP/1.0 DCS-935L/1.0\nNT: upnp:rootdevice\n\n";
+	static const char notify[] = "NOTIFY * HTTP/1.1\nHOST: 239.255.255.250:1900\nSERVER: "
+				     "Linux,    UPnP/1.0 DCS-935L/1.0\nNT: upnp:rootdevice\n\n";
 	struct cs_http_header h[8];
 	struct cs_http_msg m;
-	long n = cs_http_parse(cs_test_guarded(notify, sizeof(notify) - 1), sizeof(notify) - 1, &m, h,
-			       8, false);
+	long n = cs_http_parse(cs_test_guarded(notify, sizeof(notify) - 1), sizeof(notify) - 1, &m,
+			       h, 8, false);
 	CHECK_INT(n, sizeof(notify) - 1);
 	CHECK(m.is_request);
 	CHECK(cs_sv_eq(m.method, CS_SV("NOTIFY")));
@@ -92,7 +94,8 @@ TEST(http_endless_headers_are_capped)
 TEST(http_realm_extraction_edge_cases)
 {
 	struct cs_sv r;
-	CHECK(cs_http_auth_realm(CS_SV("Digest qop=\"auth\", realm=\"IP Camera(C2183)\", nonce=\"x\""), &r));
+	CHECK(cs_http_auth_realm(
+		CS_SV("Digest qop=\"auth\", realm=\"IP Camera(C2183)\", nonce=\"x\""), &r));
 	CHECK(cs_sv_eq(r, CS_SV("IP Camera(C2183)")));
 	CHECK(cs_http_auth_realm(CS_SV("Basic realm=device"), &r));
 	CHECK(cs_sv_eq(r, CS_SV("device")));
@@ -104,7 +107,8 @@ TEST(http_realm_extraction_edge_cases)
 
 TEST(http_content_length_is_clamped)
 {
-	static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n";
+	static const char resp[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n";
 	struct cs_http_header h[4];
 	struct cs_http_msg m;
 	size_t len = 0;

@@ -14,7 +14,8 @@ static struct cs_ident *id;
 static void setup(void)
 {
 	if (kb == NULL) {
-		struct cs_kb_opts o = {getenv("CS_DATA_DIR") ? getenv("CS_DATA_DIR") : "data", "", NULL};
+		struct cs_kb_opts o = {getenv("CS_DATA_DIR") ? getenv("CS_DATA_DIR") : "data", "",
+				       NULL};
 		struct cs_err err;
 		if (cs_kb_load(&kb, &o, &err) != CS_OK || cs_ident_new(&id, kb) != CS_OK) {
 			printf("kb: %s\n", err.msg);
@@ -44,7 +45,8 @@ TEST(input_detects_kinds_from_content)
 		{"RTSP/1.0 200 OK\r\nCSeq: 1\r\n\r\n", CS_IN_RTSP},
 		{"NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\r\n", CS_IN_SSDP},
 		{"HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\nUSN: uuid:x\r\n\r\n", CS_IN_SSDP},
-		{"<?xml version=\"1.0\"?><ProbeMatch><DeviceSN>x</DeviceSN></ProbeMatch>", CS_IN_SADP},
+		{"<?xml version=\"1.0\"?><ProbeMatch><DeviceSN>x</DeviceSN></ProbeMatch>",
+		 CS_IN_SADP},
 		{"<s:Envelope><s:Body><d:ProbeMatches/></s:Body></s:Envelope>", CS_IN_WSD},
 		{"<Envelope><Body><GetDeviceInformationResponse/></Body></Envelope>", CS_IN_ONVIF},
 		{"<DeviceInfo xmlns=\"http://www.hikvision.com/ver20/XMLSchema\"/>", CS_IN_ISAPI},
@@ -64,8 +66,9 @@ TEST(input_detects_kinds_from_content)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		enum cs_input_kind k = cs_input_detect(cases[i].text, strlen(cases[i].text));
 		if (k != cases[i].kind)
-			cs_test_fail(__FILE__, __LINE__, "'%s': detected %s, expected %s", cases[i].text,
-				     cs_input_kind_name(k), cs_input_kind_name(cases[i].kind));
+			cs_test_fail(__FILE__, __LINE__, "'%s': detected %s, expected %s",
+				     cases[i].text, cs_input_kind_name(k),
+				     cs_input_kind_name(cases[i].kind));
 	}
 	/* DHIP's binary header is recognised, and bytes that are nothing become a banner. */
 	static const char dhip[] = "\x20\0\0\0DHIP";
@@ -134,7 +137,8 @@ TEST(input_model_with_maker_prefix)
 
 TEST(input_truncated_and_hostile_http_never_crash)
 {
-	char *resp = cs_test_read_fixture("../../examples/captures/03-dahua-camera/http-root.txt", NULL);
+	char *resp =
+		cs_test_read_fixture("../../examples/captures/03-dahua-camera/http-root.txt", NULL);
 	REQUIRE(resp != NULL);
 	size_t n = strlen(resp);
 	for (size_t cut = 0; cut <= n; cut += 3) {

@@ -81,7 +81,8 @@ TEST(recog_examples_name_the_right_maker)
 {
 	const char *ref = cs_test_shared_reference();
 	if (ref == NULL) {
-		printf("SKIP recog_examples_name_the_right_maker: ../shared/reference not present\n");
+		printf("SKIP recog_examples_name_the_right_maker: ../shared/reference not "
+		       "present\n");
 		return;
 	}
 	char path[512];
@@ -117,7 +118,8 @@ TEST(recog_examples_name_the_right_maker)
 			if (d.manufacturer == NULL)
 				quiet++;
 			else
-				cs_test_fail(__FILE__, __LINE__, "%.*s '%s': no vendor expected, got %s",
+				cs_test_fail(__FILE__, __LINE__,
+					     "%.*s '%s': no vendor expected, got %s",
 					     (int)t.field[0].n, t.field[0].p, ex, d.manufacturer);
 			continue;
 		}
@@ -128,12 +130,15 @@ TEST(recog_examples_name_the_right_maker)
 				     (int)t.field[0].n, t.field[0].p, (int)vendor.n, vendor.p);
 			continue;
 		}
-		if (same_or_behind(kb, expected, d.manufacturer) || same_or_behind(kb, expected, d.brand))
+		if (same_or_behind(kb, expected, d.manufacturer) ||
+		    same_or_behind(kb, expected, d.brand))
 			right++;
 		else
-			cs_test_fail(__FILE__, __LINE__, "%.*s '%s' (%.*s): expected %.*s, got %s (brand %s)",
-				     (int)t.field[0].n, t.field[0].p, ex, (int)db.n, db.p, (int)vendor.n,
-				     vendor.p, d.manufacturer ? d.manufacturer : "null",
+			cs_test_fail(__FILE__, __LINE__,
+				     "%.*s '%s' (%.*s): expected %.*s, got %s (brand %s)",
+				     (int)t.field[0].n, t.field[0].p, ex, (int)db.n, db.p,
+				     (int)vendor.n, vendor.p,
+				     d.manufacturer ? d.manufacturer : "null",
 				     d.brand ? d.brand : "null");
 		/* A maker outside every profile is never covered. */
 		if (d.manufacturer != NULL && d.covered) {
@@ -142,7 +147,8 @@ TEST(recog_examples_name_the_right_maker)
 			for (size_t p = 0; p < kb->npolicies; p++) {
 				for (size_t e = 0; e < kb->policies[p].nentities; e++)
 					in_profile |= kb->policies[p].entities[e].maker == m;
-				in_profile |= kb->policies[p].include_nil && kb->makers[m].nil == CS_NIL_YES;
+				in_profile |= kb->policies[p].include_nil &&
+					      kb->makers[m].nil == CS_NIL_YES;
 			}
 			CHECK(in_profile);
 		}

@@ -70,8 +70,8 @@ static struct cs_stored_device *get(struct cs_store *st, int64_t id)
 	struct cs_err err = {0};
 	int r = cs_store_get_device(st, id, &d, &err);
 	if (r != CS_OK)
-		cs_test_fail(__FILE__, __LINE__, "cs_store_get_device(%lld): %d %s",
-			     (long long)id, r, err.msg);
+		cs_test_fail(__FILE__, __LINE__, "cs_store_get_device(%lld): %d %s", (long long)id,
+			     r, err.msg);
 	return d;
 }
 
@@ -188,8 +188,8 @@ TEST(store_merge_by_serial)
 	struct cs_stored_device *d = get(st, id1);
 	REQUIRE(d != NULL);
 	CHECK_STR(d->dev.address, "192.0.2.11");
-	CHECK_STR(d->dev.model, "DS-2CD2042WD-I"); /* a NULL does not erase */
-	CHECK_STR(d->device_type, "camera");       /* unknown type does not erase */
+	CHECK_STR(d->dev.model, "DS-2CD2042WD-I");   /* a NULL does not erase */
+	CHECK_STR(d->device_type, "camera");	     /* unknown type does not erase */
 	CHECK_STR(d->dev.manufacturer, "hikvision"); /* case change is a change */
 	cs_stored_device_free(d);
 	struct changes ch = history(st, id1);
@@ -528,9 +528,8 @@ TEST(store_list_filters)
 				  .address = "192.0.2.51",
 				  .covered = true,
 				  .covered_status = "covered"};
-	struct cs_device axis = {.manufacturer = "Axis",
-				 .address = "192.0.2.52",
-				 .covered_status = "not_covered"};
+	struct cs_device axis = {
+		.manufacturer = "Axis", .address = "192.0.2.52", .covered_status = "not_covered"};
 	struct cs_device anon = {.address = "192.0.2.53"};
 	int64_t ih = put(st, &hik, NULL), id = put(st, &dahua, NULL);
 	put(st, &axis, NULL);
@@ -753,10 +752,12 @@ TEST(store_default_path)
 	free(old_home);
 
 	/* Clean up both trees. */
-	static const char *const files[] = {
-		"camsweep/inventory.db", "camsweep/inventory.db-wal", "camsweep/inventory.db-shm",
-		".local/share/camsweep/inventory.db", ".local/share/camsweep/inventory.db-wal",
-		".local/share/camsweep/inventory.db-shm"};
+	static const char *const files[] = {"camsweep/inventory.db",
+					    "camsweep/inventory.db-wal",
+					    "camsweep/inventory.db-shm",
+					    ".local/share/camsweep/inventory.db",
+					    ".local/share/camsweep/inventory.db-wal",
+					    ".local/share/camsweep/inventory.db-shm"};
 	static const char *const dirs[] = {"camsweep", ".local/share/camsweep", ".local/share",
 					   ".local"};
 	for (size_t i = 0; i < CS_ARRAY_SIZE(files); i++) {
@@ -803,7 +804,8 @@ TEST(store_hostile_strings_round_trip)
 	struct cs_evidence ev = {.signal = CS_SIG_HTTP_TITLE, .value = ev_value, .rule = big};
 	struct cs_coverage cov = {.policy = "p'\"", .via = cov_via, .status = "covered"};
 	struct cs_device a = {.manufacturer = "Hik'vision\"; --",
-			      .brand = "\xff\xfe\x1b[2J\x9b" "31m",
+			      .brand = "\xff\xfe\x1b[2J\x9b"
+				       "31m",
 			      .model = model,
 			      .firmware = big,
 			      .serial = serial,
@@ -995,10 +997,11 @@ TEST(store_cli_devices_json)
 	CHECK(json_is_array(root));
 	CHECK_INT(json_array_size(root), 2);
 	json_t *a = json_array_get(root, 0), *b = json_array_get(root, 1);
-	static const char *const keys[] = {"id",	 "manufacturer", "brand",      "model",
-					   "firmware",	 "serial",	 "mac",	       "hardware",
-					   "device_type", "confidence",	 "basis",      "covered",
-					   "covered_status", "address",	 "first_seen", "last_seen"};
+	static const char *const keys[] = {
+		"id",	    "manufacturer", "brand",	      "model",	     "firmware",
+		"serial",   "mac",	    "hardware",	      "device_type", "confidence",
+		"basis",    "covered",	    "covered_status", "address",     "first_seen",
+		"last_seen"};
 	for (size_t i = 0; i < CS_ARRAY_SIZE(keys); i++)
 		CHECK(json_object_get(a, keys[i]) != NULL);
 	CHECK_STR(json_string_value(json_object_get(a, "manufacturer")), "Hikvision");
