@@ -18,13 +18,13 @@
 enum { CS_DHIP_HEADER_LEN = 32 };
 
 struct cs_dhip_header {
-	bool framed;       /* a DHIP header was present (false: bare JSON) */
+	bool framed;	   /* a DHIP header was present (false: bare JSON) */
 	uint32_t session;  /* 0x08 */
-	uint32_t id;       /* 0x0c */
-	uint32_t len;      /* body length at 0x10, as sent */
-	uint32_t len2;     /* body length at 0x18, as sent */
+	uint32_t id;	   /* 0x0c */
+	uint32_t len;	   /* body length at 0x10, as sent */
+	uint32_t len2;	   /* body length at 0x18, as sent */
 	size_t body_len;   /* body bytes used, before trailing NULs and whitespace were stripped */
-	bool truncated;    /* the length used is less than the header claimed */
+	bool truncated;	   /* the length used is less than the header claimed */
 	bool len_mismatch; /* the two length fields disagree */
 };
 

@@ -106,7 +106,7 @@ static size_t entity(const char *in, size_t n, char *b, size_t *blen)
 	static const struct {
 		const char *name;
 		unsigned long cp;
-	} named[] = {{"amp", '&'},  {"lt", '<'},   {"gt", '>'},
+	} named[] = {{"amp", '&'},  {"lt", '<'},    {"gt", '>'},
 		     {"quot", '"'}, {"apos", '\''}, {"nbsp", 0xa0}};
 	size_t max = n < 32 ? n : 32;
 	const char *semi = memchr(in, ';', max);

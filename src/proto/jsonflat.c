@@ -49,8 +49,7 @@ static int walk(struct jflat *j, json_t *v, int depth)
 
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-	case JSON_ARRAY:
-		break;
+	case JSON_ARRAY: break;
 	case JSON_STRING: return emit(j, json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
 		len = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -121,7 +120,7 @@ int cs_json_flatten(const char *p, size_t n, cs_leaf_fn fn, void *ctx, struct cs
 		goto out;
 	}
 	r = walk(&j, root, 0);
- out:
+out:
 	json_decref(root);
 	return r;
 }

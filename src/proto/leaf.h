@@ -30,10 +30,10 @@ typedef int (*cs_leaf_fn)(void *ctx, struct cs_sv path, struct cs_sv name, struc
 /* Limits shared by the flatteners (xmlflat, jsonflat, kvflat). */
 enum {
 	CS_FLAT_MAX_INPUT = 1024 * 1024, /* bytes of document; more is CS_ETOOBIG */
-	CS_FLAT_MAX_DEPTH = 64,          /* nesting of elements or containers */
-	CS_FLAT_MAX_LEAVES = 10000,      /* leaves (or key=value lines) per document */
-	CS_FLAT_MAX_VALUE = 4096,        /* bytes of one value or line; longer is cut or skipped */
-	CS_FLAT_MAX_PATH = 2048,         /* bytes of one path; deeper or longer is CS_ETOOBIG */
+	CS_FLAT_MAX_DEPTH = 64,		 /* nesting of elements or containers */
+	CS_FLAT_MAX_LEAVES = 10000,	 /* leaves (or key=value lines) per document */
+	CS_FLAT_MAX_VALUE = 4096,	 /* bytes of one value or line; longer is cut or skipped */
+	CS_FLAT_MAX_PATH = 2048,	 /* bytes of one path; deeper or longer is CS_ETOOBIG */
 };
 
 #endif

@@ -243,7 +243,7 @@ int cs_tls_parse_pem(const char *p, size_t n, struct cs_tls_cert *out, struct cs
 	get_serial(x, out);
 	get_key(x, out);
 	r = CS_OK;
- out:
+out:
 	X509_free(x);
 	BIO_free(bio);
 	ERR_clear_error();
@@ -312,17 +312,40 @@ static struct cs_sv canonical_type(struct cs_sv t)
 	static const struct {
 		const char *alias, *canon;
 	} map[] = {
-		{"CN", "CN"}, {"commonName", "CN"}, {"OU", "OU"},
-		{"organizationalUnitName", "OU"}, {"O", "O"}, {"organizationName", "O"},
-		{"L", "L"}, {"localityName", "L"}, {"ST", "ST"}, {"S", "ST"},
-		{"stateOrProvinceName", "ST"}, {"C", "C"}, {"countryName", "C"},
-		{"emailAddress", "emailAddress"}, {"E", "emailAddress"}, {"email", "emailAddress"},
-		{"serialNumber", "serialNumber"}, {"DC", "DC"}, {"domainComponent", "DC"},
-		{"UID", "UID"}, {"userId", "UID"}, {"street", "street"},
-		{"streetAddress", "street"}, {"title", "title"}, {"SN", "SN"}, {"surname", "SN"},
-		{"GN", "GN"}, {"givenName", "GN"}, {"postalCode", "postalCode"},
-		{"dnQualifier", "dnQualifier"}, {"name", "name"}, {"initials", "initials"},
-		{"description", "description"}, {"businessCategory", "businessCategory"},
+		{"CN", "CN"},
+		{"commonName", "CN"},
+		{"OU", "OU"},
+		{"organizationalUnitName", "OU"},
+		{"O", "O"},
+		{"organizationName", "O"},
+		{"L", "L"},
+		{"localityName", "L"},
+		{"ST", "ST"},
+		{"S", "ST"},
+		{"stateOrProvinceName", "ST"},
+		{"C", "C"},
+		{"countryName", "C"},
+		{"emailAddress", "emailAddress"},
+		{"E", "emailAddress"},
+		{"email", "emailAddress"},
+		{"serialNumber", "serialNumber"},
+		{"DC", "DC"},
+		{"domainComponent", "DC"},
+		{"UID", "UID"},
+		{"userId", "UID"},
+		{"street", "street"},
+		{"streetAddress", "street"},
+		{"title", "title"},
+		{"SN", "SN"},
+		{"surname", "SN"},
+		{"GN", "GN"},
+		{"givenName", "GN"},
+		{"postalCode", "postalCode"},
+		{"dnQualifier", "dnQualifier"},
+		{"name", "name"},
+		{"initials", "initials"},
+		{"description", "description"},
+		{"businessCategory", "businessCategory"},
 	};
 	for (size_t i = 0; i < CS_ARRAY_SIZE(map); i++)
 		if (cs_sv_ieq(t, cs_sv_cstr(map[i].alias)))

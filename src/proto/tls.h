@@ -35,14 +35,14 @@ struct cs_tls_cert {
 	char subject[1024];
 	char issuer[1024];
 	struct cs_tls_san san[CS_TLS_MAX_SAN];
-	int nsan;            /* entries kept in san[] */
-	int nsan_total;      /* DNS and IP entries in the certificate, kept or not */
+	int nsan;	     /* entries kept in san[] */
+	int nsan_total;	     /* DNS and IP entries in the certificate, kept or not */
 	char not_before[24]; /* ISO 8601 UTC, e.g. "2024-05-01T08:00:00Z" */
 	char not_after[24];
-	char sha256[65];     /* SHA-256 of the DER certificate, lower-case hex */
-	char serial[132];    /* serial number, lower-case hex, no separators, '-' if negative */
-	char key_type[16];   /* "RSA", "EC", "ED25519", ... */
-	int key_bits;        /* size of the public key; 0 when unknown */
+	char sha256[65];   /* SHA-256 of the DER certificate, lower-case hex */
+	char serial[132];  /* serial number, lower-case hex, no separators, '-' if negative */
+	char key_type[16]; /* "RSA", "EC", "ED25519", ... */
+	int key_bits;	   /* size of the public key; 0 when unknown */
 };
 
 /*

@@ -44,16 +44,16 @@ struct xflat {
 	void *ctx;
 	struct cs_xml_info *info;
 	struct cs_err *err;
-	int rc;         /* first error or callback value; once set, handlers do nothing */
-	int depth;      /* open elements; the root is depth 1 */
+	int rc;		/* first error or callback value; once set, handlers do nothing */
+	int depth;	/* open elements; the root is depth 1 */
 	int body_depth; /* depth of the SOAP Body while inside it, else 0 */
 	bool body_child_seen;
 	size_t leaves;
 	size_t path_len;
-	size_t plen[CS_FLAT_MAX_DEPTH + 1];     /* path length before the element at depth d */
+	size_t plen[CS_FLAT_MAX_DEPTH + 1];	/* path length before the element at depth d */
 	size_t name_off[CS_FLAT_MAX_DEPTH + 1]; /* where that element's local name starts */
-	size_t tstart[CS_FLAT_MAX_DEPTH + 1];   /* where that element's text starts in text[] */
-	char *text;                             /* the text stack; owned */
+	size_t tstart[CS_FLAT_MAX_DEPTH + 1];	/* where that element's text starts in text[] */
+	char *text;				/* the text stack; owned */
 	size_t text_len, text_alloc;
 	char path[CS_FLAT_MAX_PATH];
 };
@@ -288,8 +288,8 @@ static int XMLCALL dbcs_convert(void *data, const char *s)
  */
 static int XMLCALL on_unknown_encoding(void *data, const XML_Char *name, XML_Encoding *info)
 {
-	static const char *const dbcs[] = {"GB2312", "GBK", "GB18030", "CP936", "EUC-CN",
-					   "X-GBK", "BIG5", "BIG5-HKSCS", "CP950", "EUC-KR"};
+	static const char *const dbcs[] = {"GB2312", "GBK",  "GB18030",	   "CP936", "EUC-CN",
+					   "X-GBK",  "BIG5", "BIG5-HKSCS", "CP950", "EUC-KR"};
 	bool known = false;
 	(void)data;
 
@@ -365,7 +365,7 @@ int cs_xml_flatten(const char *p, size_t n, cs_leaf_fn fn, void *ctx, struct cs_
 		goto out;
 	}
 	r = x->rc;
- out:
+out:
 	if (x != NULL) {
 		if (x->xp != NULL)
 			XML_ParserFree(x->xp);

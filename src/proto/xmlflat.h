@@ -20,12 +20,12 @@
 /* What kind of document it was, for callers that dispatch on it. Strings are NUL-terminated
  * and cut (on a UTF-8 boundary) when longer than the array; "" when absent. */
 struct cs_xml_info {
-	char root[128];    /* local name of the root element, e.g. "Envelope", "ProbeMatch" */
+	char root[128];	   /* local name of the root element, e.g. "Envelope", "ProbeMatch" */
 	char root_ns[256]; /* its namespace URI, e.g. "http://www.w3.org/2003/05/soap-envelope" */
-	char body[128];    /* SOAP only: local name of the first element under Body */
+	char body[128];	   /* SOAP only: local name of the first element under Body */
 	char body_ns[256]; /* SOAP only: the first namespace URI found under Body, e.g.
 			      "http://www.onvif.org/ver10/device/wsdl" */
-	size_t leaves;     /* leaves delivered */
+	size_t leaves;	   /* leaves delivered */
 };
 
 /*

@@ -107,11 +107,11 @@ TEST(dhip_lying_lengths)
 	} cases[] = {
 		{0xffffffffu, 0xffffffffu, sizeof(body) - 1, true, false}, /* claims 4 GiB */
 		{0x80000000u, 0x80000000u, sizeof(body) - 1, true, false},
-		{10, sizeof(body) - 1, 10, false, true},                     /* smaller one fits */
-		{sizeof(body) - 1, 5000, sizeof(body) - 1, false, true},     /* smaller one fits */
-		{5000, 6000, sizeof(body) - 1, true, true},                  /* neither fits */
+		{10, sizeof(body) - 1, 10, false, true},		 /* smaller one fits */
+		{sizeof(body) - 1, 5000, sizeof(body) - 1, false, true}, /* smaller one fits */
+		{5000, 6000, sizeof(body) - 1, true, true},		 /* neither fits */
 		{0xffffffffu, 3, 3, false, true},
-		{0, 0, 0, false, false},                                     /* empty body */
+		{0, 0, 0, false, false}, /* empty body */
 	};
 	for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
 		unsigned char *p = packet(cases[i].len, cases[i].len2, body, bn, &n);
@@ -139,8 +139,8 @@ TEST(dhip_padding_and_bare_json)
 	struct cs_sv json;
 	struct cs_dhip_header hdr;
 
-	unsigned char *p = packet(sizeof(padded) - 1, sizeof(padded) - 1, padded,
-				  sizeof(padded) - 1, &n);
+	unsigned char *p =
+		packet(sizeof(padded) - 1, sizeof(padded) - 1, padded, sizeof(padded) - 1, &n);
 	CHECK_INT(cs_dhip_parse((const unsigned char *)cs_test_guarded(p, n), n, &json, &hdr), 0);
 	CHECK(json.n == 7 && memcmp(json.p, "{\"a\":1}", 7) == 0);
 	CHECK_INT(hdr.body_len, sizeof(padded) - 1);
@@ -159,7 +159,10 @@ TEST(dhip_padding_and_bare_json)
 
 TEST(dhip_not_dhip)
 {
-#define D(lit) {(lit), sizeof(lit) - 1}
+#define D(lit)                                                                                     \
+	{                                                                                          \
+		(lit), sizeof(lit) - 1                                                             \
+	}
 	static const struct {
 		const char *p;
 		size_t n;

@@ -247,19 +247,22 @@ TEST(json_deep_nesting)
 
 TEST(json_hostile_bytes)
 {
-#define D(lit) {(lit), sizeof(lit) - 1}
+#define D(lit)                                                                                     \
+	{                                                                                          \
+		(lit), sizeof(lit) - 1                                                             \
+	}
 	static const struct {
 		const char *doc;
 		size_t n;
 	} bad[] = {
-		D("{\"a\":\"x\0y\"}"),       /* raw NUL in a string */
-		D("{\"a\":1}\0"),            /* trailing NUL (DHIP strips these, JSON does not) */
-		D("{\"a\":\"\xff\xfe\"}"),   /* invalid UTF-8 */
-		D("{\"a\":\"\xc0\xaf\"}"),   /* overlong */
+		D("{\"a\":\"x\0y\"}"),	       /* raw NUL in a string */
+		D("{\"a\":1}\0"),	       /* trailing NUL (DHIP strips these, JSON does not) */
+		D("{\"a\":\"\xff\xfe\"}"),     /* invalid UTF-8 */
+		D("{\"a\":\"\xc0\xaf\"}"),     /* overlong */
 		D("{\"a\":\"\xed\xa0\x80\"}"), /* encoded surrogate */
-		D("{\"a\":1} {\"b\":2}"),    /* trailing document */
-		D("{\"a\":1,}"),             /* trailing comma */
-		D("{'a':1}"),                /* single quotes */
+		D("{\"a\":1} {\"b\":2}"),      /* trailing document */
+		D("{\"a\":1,}"),	       /* trailing comma */
+		D("{'a':1}"),		       /* single quotes */
 		D("{\"a\":99999999999999999999999}"), /* integer too big for jansson */
 		D(""),
 		D("   "),

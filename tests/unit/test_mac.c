@@ -21,8 +21,8 @@ TEST(mac_parse_forms)
 	CHECK_STR(parsed("58:50:ed:1f:e3:85"), "58:50:ed:1f:e3:85");
 	CHECK_STR(parsed("58-50-ED-1F-E3-85"), "58:50:ed:1f:e3:85"); /* SADP */
 	CHECK_STR(parsed("58-50-ed-1f-e3-85"), "58:50:ed:1f:e3:85");
-	CHECK_STR(parsed("5850.ed1f.e385"), "58:50:ed:1f:e3:85");    /* Cisco */
-	CHECK_STR(parsed("3CEF8C6101C0"), "3c:ef:8c:61:01:c0");      /* Dahua RPC2 */
+	CHECK_STR(parsed("5850.ed1f.e385"), "58:50:ed:1f:e3:85"); /* Cisco */
+	CHECK_STR(parsed("3CEF8C6101C0"), "3c:ef:8c:61:01:c0");	  /* Dahua RPC2 */
 	CHECK_STR(parsed(" \t3c:ef:8c:61:01:c0\r\n"), "3c:ef:8c:61:01:c0");
 	CHECK_STR(parsed("00:00:00:00:00:00"), "00:00:00:00:00:00");
 
@@ -169,7 +169,7 @@ TEST(mac_from_uuid)
 	static const char *const no[] = {
 		"",
 		"urn:uuid:",
-		"uuid:7d3c1a52-94be-4f07-8e61-0b2d9c4f1e83",   /* random node: multicast bit */
+		"uuid:7d3c1a52-94be-4f07-8e61-0b2d9c4f1e83", /* random node: multicast bit */
 		"urn:uuid:aa85c000-6324-11b3-819e-000000000000",
 		"urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe38",
 		"urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe3855",

@@ -403,22 +403,25 @@ TEST(xml_huge_values_are_cut)
 
 TEST(xml_bad_bytes)
 {
-#define D(lit) {(lit), sizeof(lit) - 1}
+#define D(lit)                                                                                     \
+	{                                                                                          \
+		(lit), sizeof(lit) - 1                                                             \
+	}
 	static const struct {
 		const char *doc;
 		size_t n;
 	} bad[] = {
-		D("<r>a\0b</r>"),                 /* NUL inside text */
-		D("<r\0>x</r>"),                  /* NUL inside a tag */
-		D("<r>\xff\xfe</r>"),            /* invalid UTF-8 */
-		D("<r>\xc0\xaf</r>"),            /* overlong encoding */
-		D("<r>\xed\xa0\x80</r>"),       /* surrogate */
-		D("<r>\x01</r>"),                 /* control character */
-		D(""),                            /* nothing */
-		D("just text"),                   /* no element */
-		D("<r></s>"),                     /* mismatched tag */
-		D("<r/><r/>"),                    /* two roots */
-		D("<s:Body><x>1</x></s:Body>"),   /* unbound prefix (a quoted fragment) */
+		D("<r>a\0b</r>"),		/* NUL inside text */
+		D("<r\0>x</r>"),		/* NUL inside a tag */
+		D("<r>\xff\xfe</r>"),		/* invalid UTF-8 */
+		D("<r>\xc0\xaf</r>"),		/* overlong encoding */
+		D("<r>\xed\xa0\x80</r>"),	/* surrogate */
+		D("<r>\x01</r>"),		/* control character */
+		D(""),				/* nothing */
+		D("just text"),			/* no element */
+		D("<r></s>"),			/* mismatched tag */
+		D("<r/><r/>"),			/* two roots */
+		D("<s:Body><x>1</x></s:Body>"), /* unbound prefix (a quoted fragment) */
 		D("<?xml version=\"1.0\" encoding=\"KOI8-R\"?><r/>"), /* unknown encoding */
 	};
 #undef D
