@@ -35,6 +35,7 @@ enum { CS_EXIT_OK = 0, CS_EXIT_FAIL = 1, CS_EXIT_USAGE = 2 };
 /* The commands (each defined in its own cmd_*.c). */
 extern const struct cs_cli_cmd cs_cmd_identify;
 extern const struct cs_cli_cmd cs_cmd_devices;
+extern const struct cs_cli_cmd cs_cmd_scan;
 extern const struct cs_cli_cmd cs_cmd_version;
 extern const struct cs_cli_cmd cs_cmd_help;
 

@@ -1,6 +1,7 @@
 /*
  * store.c - the backend-independent half of the inventory: choosing a backend, the default
- * path, input caps, and the merge rules of cs_store_put_device().
+ * path, input caps, timestamps, the merge rules of cs_store_put_device() and the checks of the
+ * scan records.
  *
  * The rules live here, not in the backends, so that an inventory merges the same way whether it
  * is a file on a laptop or a PostgreSQL server fed by several scanners. A backend only finds
@@ -30,6 +31,8 @@ static const struct cs_store_backend *const backends[] = {
 
 /* A record loaded by cs_store_get_device() may not use more memory than this. */
 enum { OWNED_ARENA_CAP = 256 * 1024 * 1024 };
+/* A scan record holds two capped strings and three timestamps; a little slack on top. */
+enum { SCAN_ARENA_CAP = 4 * CS_STORE_MAX_FIELD };
 
 const char *cs_store_key_column(enum cs_store_key key)
 {
@@ -702,4 +705,134 @@ out:
 		st->backend->rollback(st);
 	owned_release(&cand);
 	return r;
+}
+
+/* --- scans ------------------------------------------------------------------------------ */
+
+/* The statuses a scan may have; the same list is a CHECK constraint in every backend. */
+static const char *const scan_statuses[] = {"running", "done", "interrupted", "failed"};
+
+static bool scan_status_known(const char *status)
+{
+	if (status == NULL)
+		return false;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(scan_statuses); i++)
+		if (strcmp(status, scan_statuses[i]) == 0)
+			return true;
+	return false;
+}
+
+int cs_store_scan_begin(struct cs_store *st, struct cs_scan_record *rec, struct cs_err *err)
+{
+	char now[32];
+	int64_t id = 0;
+	int r = CS_EINVAL;
+
+	if (rec == NULL || rec->targets == NULL || rec->options == NULL) {
+		r = cs_err_set(err, CS_EINVAL, "a scan record needs targets and options");
+		goto out;
+	}
+	if ((r = check_field("scan targets", rec->targets, err)) != CS_OK ||
+	    (r = check_field("scan options", rec->options, err)) != CS_OK ||
+	    (r = now_iso(now, sizeof(now), err)) != CS_OK)
+		goto out;
+	if ((r = st->backend->scan_insert(st, rec, now, &id, err)) != CS_OK)
+		goto out;
+	rec->id = id;
+	r = CS_OK;
+out:
+	return r;
+}
+
+int cs_store_scan_update(struct cs_store *st, const struct cs_scan_record *rec, struct cs_err *err)
+{
+	char now[32];
+	bool running;
+	int r = CS_EINVAL;
+
+	if (rec == NULL) {
+		r = cs_err_set(err, CS_EINVAL, "no scan record");
+		goto out;
+	}
+	if (!scan_status_known(rec->status)) {
+		r = cs_err_set(err, CS_EINVAL,
+			       "scan status must be running, done, interrupted or failed");
+		goto out;
+	}
+	running = strcmp(rec->status, "running") == 0;
+	if ((r = now_iso(now, sizeof(now), err)) != CS_OK)
+		goto out;
+	r = st->backend->scan_update(st, rec, running ? NULL : now, err);
+out:
+	return r;
+}
+
+int cs_store_scan_link(struct cs_store *st, int64_t scan_id, int64_t device_id, const char *address,
+		       const char *ports, struct cs_err *err)
+{
+	char now[32];
+	int r = CS_EINVAL;
+
+	if ((r = check_field("scan address", address, err)) != CS_OK ||
+	    (r = check_field("scan ports", ports, err)) != CS_OK ||
+	    (r = now_iso(now, sizeof(now), err)) != CS_OK)
+		goto out;
+	r = st->backend->scan_link(st, scan_id, device_id, address, ports, now, err);
+out:
+	return r;
+}
+
+int cs_store_scan_strdup(struct cs_scan_record_owned *o, const char *s, size_t n, const char **dst)
+{
+	*dst = NULL;
+	if (s == NULL)
+		return CS_OK;
+	if ((*dst = cs_arena_strdup(&o->arena, cs_sv_make(s, n))) == NULL)
+		return CS_ENOMEM;
+	return CS_OK;
+}
+
+int cs_store_scan_get(struct cs_store *st, int64_t id, struct cs_scan_record **out,
+		      struct cs_err *err)
+{
+	struct cs_scan_record_owned *o = NULL;
+	int r = CS_ENOMEM;
+
+	*out = NULL;
+	if ((o = calloc(1, sizeof(*o))) == NULL) {
+		r = cs_err_set(err, CS_ENOMEM, "out of memory");
+		goto out;
+	}
+	cs_arena_init(&o->arena, SCAN_ARENA_CAP);
+	if ((r = st->backend->scan_get(st, id, o, err)) != CS_OK)
+		goto out;
+	*out = &o->pub;
+	o = NULL; /* transferred */
+	r = CS_OK;
+out:
+	cs_scan_record_free(o != NULL ? &o->pub : NULL);
+	return r;
+}
+
+void cs_scan_record_free(struct cs_scan_record *r)
+{
+	if (r == NULL)
+		return;
+	/* pub is the first member, so r is the owned record itself. */
+	struct cs_scan_record_owned *o = (struct cs_scan_record_owned *)r;
+	cs_arena_free(&o->arena);
+	free(o);
+}
+
+int cs_store_list_scans(struct cs_store *st, int (*cb)(void *ctx, const struct cs_scan_record *r),
+			void *ctx, struct cs_err *err)
+{
+	return st->backend->scan_list(st, cb, ctx, err);
+}
+
+int cs_store_scan_devices(struct cs_store *st, int64_t scan_id,
+			  int (*cb)(void *ctx, const struct cs_stored_device *d), void *ctx,
+			  struct cs_err *err)
+{
+	return st->backend->scan_devices(st, scan_id, cb, ctx, err);
 }

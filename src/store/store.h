@@ -4,7 +4,8 @@
  * Identification produces a struct cs_device per observation; the store merges observations of
  * the same physical device into one inventory record (by serial, then MAC, then address), keeps
  * the evidence of every observation, the current policy coverage and a history of changed
- * identity fields. Commands (identify, scan, devices) talk only to this header; the backend
+ * identity fields. It also records each scan (its targets, options, progress and outcome) and
+ * which devices each scan saw. Commands (identify, scan, devices) talk only to this header; the backend
  * (SQLite today, PostgreSQL later) is chosen by the URI given to cs_store_open() and lives
  * behind the vtable in store_int.h. No SQL leaves src/store/.
  *
@@ -27,7 +28,7 @@
  * migrations. A database whose version is higher was written by a newer camsweep and is
  * refused rather than misread.
  */
-#define CS_STORE_SCHEMA_VERSION 1
+#define CS_STORE_SCHEMA_VERSION 2
 
 /* Longest string the store accepts in any field (device strings are capped, not truncated). */
 #define CS_STORE_MAX_FIELD (64 * 1024)
@@ -64,6 +65,13 @@ struct cs_stored_device {
 	const char *last_seen;	 /* ISO 8601 UTC */
 	/* Only filled by cs_store_get_device(); NULL in list callbacks. */
 	const struct cs_stored_origin *origin;
+	/*
+	 * Only filled in cs_store_scan_devices() callbacks (NULL elsewhere): the ports and the
+	 * time of the last sighting in that scan. There dev.address is the address as seen in
+	 * that scan, not the device's current one.
+	 */
+	const char *scan_ports;
+	const char *scan_seen_at;
 };
 
 /* One change of an identity field recorded when an observation was merged. */
@@ -148,6 +156,76 @@ void cs_stored_device_free(struct cs_stored_device *d);
  */
 int cs_store_list_history(struct cs_store *st, int64_t id,
 			  int (*cb)(void *ctx, const struct cs_device_change *c), void *ctx,
+			  struct cs_err *err);
+
+/* --- scans ------------------------------------------------------------------------------ */
+
+/*
+ * One scan: what was asked for and how far it got. A scan that stops early (signal, crash) can
+ * be resumed from resume_pos. Counts are whatever the scanner reports; the store does not
+ * interpret them. uint64_t values round-trip exactly (backends with signed 64-bit integers
+ * store the bit pattern, so values >= 2^63 look negative to someone reading the SQL directly).
+ */
+struct cs_scan_record {
+	int64_t id;
+	const char *started, *ended; /* ISO 8601 UTC, set by the store; ended NULL while running */
+	const char *status;	     /* "running", "done", "interrupted", "failed" */
+	const char *targets;	     /* the target specification as the user gave it */
+	const char *options;	     /* the options, as a JSON object (caller-made, stored as is) */
+	unsigned shard, nshards;     /* as the scanner numbers them (camsweep: 1-based) */
+	uint64_t seed, addresses, done, live, devices, covered, resume_pos;
+};
+
+/*
+ * Record the start of a scan: inserts rec with status "running", started = now, ended NULL;
+ * rec->status, rec->started and rec->ended are ignored. targets and options must not be NULL
+ * (CS_EINVAL) and are capped at CS_STORE_MAX_FIELD (CS_ETOOBIG). On success only rec->id is
+ * written.
+ */
+int cs_store_scan_begin(struct cs_store *st, struct cs_scan_record *rec, struct cs_err *err);
+
+/*
+ * Write the progress of scan rec->id: status, addresses, done, live, devices, covered and
+ * resume_pos (started, targets, options, shard, nshards and seed are fixed at begin and not
+ * rewritten). ended becomes now when status is not "running", and NULL when it is (a resumed
+ * scan is running again). CS_EINVAL for an unknown status, CS_ENOTFOUND for an unknown id.
+ */
+int cs_store_scan_update(struct cs_store *st, const struct cs_scan_record *rec, struct cs_err *err);
+
+/*
+ * Record that scan scan_id saw device device_id (from cs_store_put_device) at address with
+ * ports (free text, e.g. "80,554"; both may be NULL), now. Seeing the device again in the same
+ * scan updates address, ports and seen_at; a NULL address or ports keeps the earlier value.
+ * CS_ENOTFOUND when the scan or the device does not exist.
+ */
+int cs_store_scan_link(struct cs_store *st, int64_t scan_id, int64_t device_id, const char *address,
+		       const char *ports, struct cs_err *err);
+
+/*
+ * Load scan id. CS_ENOTFOUND when there is no such scan. Caller must free *out with
+ * cs_scan_record_free(); its strings are owned by the record.
+ */
+int cs_store_scan_get(struct cs_store *st, int64_t id, struct cs_scan_record **out,
+		      struct cs_err *err);
+
+/* Free a record returned by cs_store_scan_get(); NULL is a no-op. */
+void cs_scan_record_free(struct cs_scan_record *r);
+
+/*
+ * Call cb for each scan, newest first (highest id first: the order in which scans began in
+ * this inventory). Same callback rules as cs_store_list_devices.
+ */
+int cs_store_list_scans(struct cs_store *st, int (*cb)(void *ctx, const struct cs_scan_record *r),
+			void *ctx, struct cs_err *err);
+
+/*
+ * Call cb for each device seen in scan scan_id, in device id order, with dev.address, scan_ports
+ * and scan_seen_at as seen in that scan (the rest of the record is its current state; evidence
+ * and coverage are not loaded). An unknown scan has no devices (cb is not called, returns 0).
+ * Same callback rules as cs_store_list_devices.
+ */
+int cs_store_scan_devices(struct cs_store *st, int64_t scan_id,
+			  int (*cb)(void *ctx, const struct cs_stored_device *d), void *ctx,
 			  struct cs_err *err);
 
 /* The schema version of the open database (CS_STORE_SCHEMA_VERSION once opened). */

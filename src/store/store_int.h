@@ -23,9 +23,11 @@ enum cs_store_key {
 };
 
 struct cs_stored_device_owned;
+struct cs_scan_record_owned;
 
 typedef int (*cs_store_device_cb)(void *ctx, const struct cs_stored_device *d);
 typedef int (*cs_store_change_cb)(void *ctx, const struct cs_device_change *c);
+typedef int (*cs_store_scan_cb)(void *ctx, const struct cs_scan_record *r);
 
 struct cs_store_backend {
 	const char *name;
@@ -74,6 +76,33 @@ struct cs_store_backend {
 		   struct cs_err *err);
 	int (*list_history)(struct cs_store *st, int64_t id, cs_store_change_cb cb, void *ctx,
 			    struct cs_err *err);
+
+	/*
+	 * Scans. Each call is one atomic statement run outside begin/commit (store.c has already
+	 * checked the input and made the timestamps), so a scan's bookkeeping never holds the
+	 * write lock that device puts need.
+	 */
+	/* Insert rec with status "running", started = now, ended NULL; *id gets the new id. */
+	int (*scan_insert)(struct cs_store *st, const struct cs_scan_record *rec, const char *now,
+			   int64_t *id, struct cs_err *err);
+	/* Write status, the counts and resume_pos of rec->id, and ended (NULL: none);
+	 * CS_ENOTFOUND when there is no such scan. */
+	int (*scan_update)(struct cs_store *st, const struct cs_scan_record *rec, const char *ended,
+			   struct cs_err *err);
+	/* Upsert the (scan_id, device_id) link; a NULL address or ports keeps the stored value.
+	 * CS_ENOTFOUND when the scan or the device does not exist. */
+	int (*scan_link)(struct cs_store *st, int64_t scan_id, int64_t device_id,
+			 const char *address, const char *ports, const char *now,
+			 struct cs_err *err);
+	/* Fill out (strings via cs_store_scan_strdup) with scan id; CS_ENOTFOUND when absent. */
+	int (*scan_get)(struct cs_store *st, int64_t id, struct cs_scan_record_owned *out,
+			struct cs_err *err);
+	/* Newest (highest id) first. Same callback rules as list. */
+	int (*scan_list)(struct cs_store *st, cs_store_scan_cb cb, void *ctx, struct cs_err *err);
+	/* Devices linked to scan_id in id order, with address, scan_ports and scan_seen_at from
+	 * the link. Same callback rules as list. */
+	int (*scan_devices)(struct cs_store *st, int64_t scan_id, cs_store_device_cb cb, void *ctx,
+			    struct cs_err *err);
 };
 
 struct cs_store {
@@ -103,6 +132,15 @@ int cs_store_owned_strdup(struct cs_stored_device_owned *o, const char *s, size_
 int cs_store_owned_add_evidence(struct cs_stored_device_owned *o, struct cs_evidence **ev,
 				struct cs_stored_origin **origin);
 int cs_store_owned_add_coverage(struct cs_stored_device_owned *o, struct cs_coverage **cov);
+
+/* A scan returned by cs_store_scan_get(): strings live in the arena; pub comes first. */
+struct cs_scan_record_owned {
+	struct cs_scan_record pub;
+	struct cs_arena arena;
+};
+
+/* Copy of s (n bytes) in o's arena; *dst is NULL when s is NULL. CS_ENOMEM over the cap. */
+int cs_store_scan_strdup(struct cs_scan_record_owned *o, const char *s, size_t n, const char **dst);
 
 /* Column names of the keys (also the history field names). */
 const char *cs_store_key_column(enum cs_store_key key);

@@ -6,6 +6,8 @@
  * store.c opens. Every value from a device is bound as a parameter, never spliced into SQL,
  * and read back with its byte length, so arbitrary bytes round-trip unchanged.
  *
+ * Scans are recorded here too (scans, scan_devices), one autocommit statement per call.
+ *
  * The schema is versioned with PRAGMA user_version and marked as camsweep's with PRAGMA
  * application_id. The migrations below are applied in order, each in its own transaction; a
  * database whose user_version is higher than this build knows is refused.
@@ -96,6 +98,36 @@ static const char *const migrations[] = {
 	"  source TEXT\n"
 	");\n"
 	"CREATE INDEX device_history_device ON device_history (device_id);\n",
+	/* 2: scans, and which devices each scan saw. */
+	"CREATE TABLE scans (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  started TEXT NOT NULL,\n"
+	"  ended TEXT,\n"
+	"  status TEXT NOT NULL\n"
+	"    CHECK (status IN ('running', 'done', 'interrupted', 'failed')),\n"
+	"  targets TEXT NOT NULL,\n"
+	"  options TEXT NOT NULL,\n"
+	"  shard INTEGER,\n"
+	"  nshards INTEGER,\n"
+	"  seed INTEGER,\n"
+	"  addresses INTEGER,\n"
+	"  done INTEGER,\n"
+	"  live INTEGER,\n"
+	"  devices INTEGER,\n"
+	"  covered INTEGER,\n"
+	"  resume_pos INTEGER\n"
+	");\n"
+	"CREATE TABLE scan_devices (\n"
+	"  scan_id INTEGER NOT NULL REFERENCES scans (id) ON DELETE CASCADE,\n"
+	"  device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,\n"
+	"  address TEXT,\n"
+	"  ports TEXT,\n"
+	"  seen_at TEXT NOT NULL,\n"
+	"  PRIMARY KEY (scan_id, device_id)\n"
+	");\n"
+	/* The primary key serves "devices of a scan"; this serves "scans of a device" and the
+	 * cascade when a device is deleted. */
+	"CREATE INDEX scan_devices_device ON scan_devices (device_id);\n",
 };
 
 _Static_assert(CS_ARRAY_SIZE(migrations) == CS_STORE_SCHEMA_VERSION,
@@ -139,7 +171,34 @@ enum stmt_id {
 	ST_GET,
 	ST_GET_EVIDENCE,
 	ST_GET_COVERAGE,
+	ST_SCAN_INSERT,
+	ST_SCAN_UPDATE,
+	ST_SCAN_LINK,
+	ST_SCAN_GET,
 	ST_COUNT
+};
+
+#define SCAN_COLUMNS                                                                               \
+	"id, started, ended, status, targets, options, shard, nshards, seed, addresses, done, "    \
+	"live, devices, covered, resume_pos"
+
+/* Column positions in SCAN_COLUMNS. */
+enum {
+	SCOL_ID,
+	SCOL_STARTED,
+	SCOL_ENDED,
+	SCOL_STATUS,
+	SCOL_TARGETS,
+	SCOL_OPTIONS,
+	SCOL_SHARD,
+	SCOL_NSHARDS,
+	SCOL_SEED,
+	SCOL_ADDRESSES,
+	SCOL_DONE,
+	SCOL_LIVE,
+	SCOL_DEVICES,
+	SCOL_COVERED,
+	SCOL_RESUME_POS,
 };
 
 /* Parameters ?2..?15 of ST_INSERT and ST_UPDATE are the same columns in the same order. */
@@ -171,6 +230,18 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    "rule, weight FROM evidence WHERE device_id = ?1 ORDER BY id",
 	[ST_GET_COVERAGE] = "SELECT policy, entity, basis, via, status FROM coverage WHERE "
 			    "device_id = ?1 ORDER BY id",
+	[ST_SCAN_INSERT] = "INSERT INTO scans (started, ended, status, targets, options, shard, "
+			   "nshards, seed, addresses, done, live, devices, covered, resume_pos) "
+			   "VALUES (?1, NULL, 'running', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+			   "?12)",
+	[ST_SCAN_UPDATE] = "UPDATE scans SET ended = ?1, status = ?2, addresses = ?3, done = ?4, "
+			   "live = ?5, devices = ?6, covered = ?7, resume_pos = ?8 WHERE id = ?9",
+	/* A NULL address or ports in a later sighting keeps what the earlier one saw. */
+	[ST_SCAN_LINK] = "INSERT INTO scan_devices (scan_id, device_id, address, ports, seen_at) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (scan_id, device_id) DO UPDATE "
+			 "SET address = coalesce(excluded.address, address), "
+			 "ports = coalesce(excluded.ports, ports), seen_at = excluded.seen_at",
+	[ST_SCAN_GET] = "SELECT " SCAN_COLUMNS " FROM scans WHERE id = ?1",
 };
 
 /*
@@ -182,6 +253,17 @@ static const char list_sql[] =
 	"(?2 IS NULL OR manufacturer = ?2 COLLATE NOCASE) ORDER BY id";
 static const char history_sql[] = "SELECT device_id, at, field, old, new, source FROM "
 				  "device_history WHERE device_id = ?1 ORDER BY id";
+static const char scan_list_sql[] = "SELECT " SCAN_COLUMNS " FROM scans ORDER BY id DESC";
+/*
+ * The columns of DEVICE_COLUMNS in the same positions, except that the address is the one seen
+ * in the scan; then the link's ports and seen_at.
+ */
+static const char scan_devices_sql[] =
+	"SELECT d.id, d.first_seen, d.last_seen, d.manufacturer, d.brand, d.model, d.firmware, "
+	"d.serial, d.mac, d.hardware, sd.address, d.device_type, d.confidence, d.basis, "
+	"d.covered, d.covered_status, sd.ports, sd.seen_at FROM scan_devices sd "
+	"JOIN devices d ON d.id = sd.device_id WHERE sd.scan_id = ?1 ORDER BY sd.device_id";
+enum { COL_SCAN_PORTS = COL_COVERED_STATUS + 1, COL_SCAN_SEEN_AT };
 
 struct sq {
 	sqlite3 *db;
@@ -844,6 +926,225 @@ out:
 	return r;
 }
 
+/* --- scans ------------------------------------------------------------------------------ */
+
+/*
+ * SQLite integers are signed 64-bit; a uint64_t is stored as its bit pattern so that every
+ * value round-trips (memcpy: the conversion of values >= 2^63 is otherwise
+ * implementation-defined).
+ */
+static sqlite3_int64 u64_to_db(uint64_t v)
+{
+	sqlite3_int64 i;
+	memcpy(&i, &v, sizeof(i));
+	return i;
+}
+
+static uint64_t u64_from_db(sqlite3_stmt *s, int col)
+{
+	sqlite3_int64 i = sqlite3_column_int64(s, col);
+	uint64_t v;
+	memcpy(&v, &i, sizeof(v));
+	return v;
+}
+
+/* Bind the progress columns (addresses, done, live, devices, covered, resume_pos) from first. */
+static void bind_progress(sqlite3_stmt *s, int first, const struct cs_scan_record *rec)
+{
+	const uint64_t v[] = {rec->addresses, rec->done,    rec->live,
+			      rec->devices,   rec->covered, rec->resume_pos};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(v); i++)
+		sqlite3_bind_int64(s, first + (int)i, u64_to_db(v[i]));
+}
+
+static int sq_scan_insert(struct cs_store *st, const struct cs_scan_record *rec, const char *now,
+			  int64_t *id, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = stmt(sq, ST_SCAN_INSERT, &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, now);
+	bind_text(s, 2, rec->targets);
+	bind_text(s, 3, rec->options);
+	sqlite3_bind_int64(s, 4, rec->shard);
+	sqlite3_bind_int64(s, 5, rec->nshards);
+	sqlite3_bind_int64(s, 6, u64_to_db(rec->seed));
+	bind_progress(s, 7, rec);
+	if ((r = step_done(sq, s, "recording a scan", err)) != CS_OK)
+		goto out;
+	*id = sqlite3_last_insert_rowid(sq->db);
+out:
+	done(s);
+	return r;
+}
+
+static int sq_scan_update(struct cs_store *st, const struct cs_scan_record *rec, const char *ended,
+			  struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = stmt(sq, ST_SCAN_UPDATE, &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, ended);
+	bind_text(s, 2, rec->status);
+	bind_progress(s, 3, rec);
+	sqlite3_bind_int64(s, 9, rec->id);
+	if ((r = step_done(sq, s, "updating a scan", err)) != CS_OK)
+		goto out;
+	if (sqlite3_changes(sq->db) == 0)
+		r = cs_err_set(err, CS_ENOTFOUND, "no scan %lld in the inventory",
+			       (long long)rec->id);
+out:
+	done(s);
+	return r;
+}
+
+static int sq_scan_link(struct cs_store *st, int64_t scan_id, int64_t device_id,
+			const char *address, const char *ports, const char *now, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = stmt(sq, ST_SCAN_LINK, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, scan_id);
+	sqlite3_bind_int64(s, 2, device_id);
+	bind_text(s, 3, address);
+	bind_text(s, 4, ports);
+	bind_text(s, 5, now);
+	if (sqlite3_step(s) == SQLITE_DONE) {
+		r = CS_OK;
+		goto out;
+	}
+	/* foreign_keys is on, so a link to a missing scan or device fails here. */
+	if (sqlite3_extended_errcode(sq->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+		r = cs_err_set(err, CS_ENOTFOUND, "no scan %lld or no device %lld in the inventory",
+			       (long long)scan_id, (long long)device_id);
+	else
+		r = db_error(sq, err, "linking a device to a scan");
+out:
+	done(s);
+	return r;
+}
+
+/* View of the current row of a SCAN_COLUMNS query; valid until the next step. */
+static void row_to_scan(sqlite3_stmt *s, struct cs_scan_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(s, SCOL_ID);
+	r->started = col_text(s, SCOL_STARTED);
+	r->ended = col_text(s, SCOL_ENDED);
+	r->status = col_text(s, SCOL_STATUS);
+	r->targets = col_text(s, SCOL_TARGETS);
+	r->options = col_text(s, SCOL_OPTIONS);
+	r->shard = (unsigned)sqlite3_column_int64(s, SCOL_SHARD);
+	r->nshards = (unsigned)sqlite3_column_int64(s, SCOL_NSHARDS);
+	r->seed = u64_from_db(s, SCOL_SEED);
+	r->addresses = u64_from_db(s, SCOL_ADDRESSES);
+	r->done = u64_from_db(s, SCOL_DONE);
+	r->live = u64_from_db(s, SCOL_LIVE);
+	r->devices = u64_from_db(s, SCOL_DEVICES);
+	r->covered = u64_from_db(s, SCOL_COVERED);
+	r->resume_pos = u64_from_db(s, SCOL_RESUME_POS);
+}
+
+static int sq_scan_get(struct cs_store *st, int64_t id, struct cs_scan_record_owned *o,
+		       struct cs_err *err)
+{
+	static const struct {
+		int col;
+		size_t off; /* of a const char * in struct cs_scan_record */
+	} cols[] = {
+		{SCOL_STARTED, offsetof(struct cs_scan_record, started)},
+		{SCOL_ENDED, offsetof(struct cs_scan_record, ended)},
+		{SCOL_STATUS, offsetof(struct cs_scan_record, status)},
+		{SCOL_TARGETS, offsetof(struct cs_scan_record, targets)},
+		{SCOL_OPTIONS, offsetof(struct cs_scan_record, options)},
+	};
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int rc, r;
+
+	if ((r = stmt(sq, ST_SCAN_GET, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		r = rc == SQLITE_DONE ? cs_err_set(err, CS_ENOTFOUND,
+						   "no scan %lld in the inventory", (long long)id)
+				      : db_error(sq, err, "reading a scan");
+		goto out;
+	}
+	/* Scalars from the row view, then every string copied into the record's arena. */
+	row_to_scan(s, &o->pub);
+	for (size_t i = 0; i < CS_ARRAY_SIZE(cols); i++) {
+		const char **dst = (const char **)(void *)((char *)&o->pub + cols[i].off);
+		const char *p = col_text(s, cols[i].col);
+		size_t n = p != NULL ? (size_t)sqlite3_column_bytes(s, cols[i].col) : 0;
+		if ((r = cs_store_scan_strdup(o, p, n, dst)) != CS_OK) {
+			r = cs_err_set(err, r, "scan %lld: too big to load", (long long)id);
+			goto out;
+		}
+	}
+	r = CS_OK;
+out:
+	done(s);
+	return r;
+}
+
+static int sq_scan_list(struct cs_store *st, cs_store_scan_cb cb, void *ctx, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	struct cs_scan_record rec;
+	int rc, r;
+
+	if ((r = prepare(sq, scan_list_sql, 0, &s, err)) != CS_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row_to_scan(s, &rec);
+		if ((r = cb(ctx, &rec)) != 0) {
+			r = r < 0 ? r : CS_OK;
+			goto out;
+		}
+	}
+	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading scans");
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_scan_devices(struct cs_store *st, int64_t scan_id, cs_store_device_cb cb, void *ctx,
+			   struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	struct cs_stored_device d;
+	int rc, r;
+
+	if ((r = prepare(sq, scan_devices_sql, 0, &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, scan_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row_to_device(s, &d);
+		d.scan_ports = col_text(s, COL_SCAN_PORTS);
+		d.scan_seen_at = col_text(s, COL_SCAN_SEEN_AT);
+		if ((r = cb(ctx, &d)) != 0) {
+			r = r < 0 ? r : CS_OK;
+			goto out;
+		}
+	}
+	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading the devices of a scan");
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
 const struct cs_store_backend cs_store_backend_sqlite = {
 	.name = "sqlite",
 	.accepts = sq_accepts,
@@ -863,4 +1164,10 @@ const struct cs_store_backend cs_store_backend_sqlite = {
 	.list = sq_list,
 	.get = sq_get,
 	.list_history = sq_list_history,
+	.scan_insert = sq_scan_insert,
+	.scan_update = sq_scan_update,
+	.scan_link = sq_scan_link,
+	.scan_get = sq_scan_get,
+	.scan_list = sq_scan_list,
+	.scan_devices = sq_scan_devices,
 };

@@ -2,9 +2,10 @@
  * test_store.c - tests of the inventory (src/store/) and of `camsweep devices`.
  *
  * Each test opens a fresh SQLite file in its own mkdtemp directory under /tmp. The merge rules
- * (serial, then MAC, then address), history, evidence, coverage, schema versioning and the
- * round trip of hostile device strings are checked through store.h; the forged databases of
- * the refusal tests are written with SQLite directly. The CLI tests run the built binary
+ * (serial, then MAC, then address), history, evidence, coverage, scans and the devices each
+ * scan saw, schema versioning and migration, and the round trip of hostile strings are checked
+ * through store.h; the forged databases of the refusal and migration tests are written with
+ * SQLite directly. The CLI tests run the built binary
  * (CS_TEST_BIN) and are skipped until it exists and has the devices command.
  */
 #include "test.h"
@@ -892,6 +893,605 @@ TEST(store_null_fields)
 	CHECK_STR(d->dev.firmware, "");
 	cs_stored_device_free(d);
 	cs_store_close(st);
+	tmpdb_remove(&t);
+}
+
+/* --- scans ------------------------------------------------------------------------------ */
+
+static int64_t scan_begin(struct cs_store *st, struct cs_scan_record *rec)
+{
+	struct cs_err err = {0};
+	int r = cs_store_scan_begin(st, rec, &err);
+	if (r != CS_OK)
+		cs_test_fail(__FILE__, __LINE__, "cs_store_scan_begin: %d %s", r, err.msg);
+	return rec->id;
+}
+
+static struct cs_scan_record *scan_get(struct cs_store *st, int64_t id)
+{
+	struct cs_scan_record *r = NULL;
+	struct cs_err err = {0};
+	int rc = cs_store_scan_get(st, id, &r, &err);
+	if (rc != CS_OK)
+		cs_test_fail(__FILE__, __LINE__, "cs_store_scan_get(%lld): %d %s", (long long)id,
+			     rc, err.msg);
+	return r;
+}
+
+static bool iso_utc(const char *s)
+{
+	return s != NULL && strlen(s) == 20 && s[4] == '-' && s[10] == 'T' && s[19] == 'Z';
+}
+
+/* Collects listed scan ids and statuses. */
+struct scan_ids {
+	int64_t id[16];
+	char status[16][16];
+	size_t n;
+	int stop_after;
+};
+
+static int collect_scans(void *ctx, const struct cs_scan_record *r)
+{
+	struct scan_ids *ids = ctx;
+	if (ids->n < CS_ARRAY_SIZE(ids->id)) {
+		ids->id[ids->n] = r->id;
+		snprintf(ids->status[ids->n], sizeof(ids->status[0]), "%s", r->status);
+	}
+	ids->n++;
+	return ids->stop_after != 0 && (int)ids->n >= ids->stop_after ? 1 : 0;
+}
+
+static int fail_scan_cb(void *ctx, const struct cs_scan_record *r)
+{
+	(void)ctx, (void)r;
+	return CS_EDATA;
+}
+
+TEST(store_scan_begin_update_get_list)
+{
+	struct tmpdb t;
+	REQUIRE(tmpdb_make(&t));
+	struct cs_store *st = open_or_fail(t.path);
+	REQUIRE(st != NULL);
+
+	struct cs_scan_record a = {.status = "done", /* ignored by begin */
+				   .ended = "1999-01-01T00:00:00Z",
+				   .targets = "192.0.2.0/24,198.51.100.7",
+				   .options = "{\"ports\":[80,554],\"rate\":1000}",
+				   .shard = 2,
+				   .nshards = 4,
+				   .seed = UINT64_MAX,
+				   .addresses = 64};
+	int64_t ia = scan_begin(st, &a);
+	CHECK(ia > 0);
+	struct cs_scan_record *r = scan_get(st, ia);
+	REQUIRE(r != NULL);
+	CHECK_INT(r->id, ia);
+	CHECK_STR(r->status, "running");
+	CHECK(iso_utc(r->started));
+	CHECK(r->ended == NULL);
+	CHECK_STR(r->targets, a.targets);
+	CHECK_STR(r->options, a.options);
+	CHECK_INT(r->shard, 2);
+	CHECK_INT(r->nshards, 4);
+	CHECK(r->seed == UINT64_MAX); /* every bit of a uint64_t survives */
+	CHECK(r->addresses == 64 && r->done == 0 && r->live == 0 && r->resume_pos == 0);
+	cs_scan_record_free(r);
+	cs_scan_record_free(NULL); /* NULL-safe */
+
+	/* Progress while running: counts written, still no end. */
+	a.status = "running";
+	a.done = 10;
+	a.live = 3;
+	a.devices = 2;
+	a.covered = 1;
+	a.resume_pos = 11;
+	a.seed = 7;	     /* fixed at begin: not rewritten */
+	a.targets = "other"; /* likewise */
+	CHECK_INT(cs_store_scan_update(st, &a, NULL), CS_OK);
+	r = scan_get(st, ia);
+	REQUIRE(r != NULL);
+	CHECK_STR(r->status, "running");
+	CHECK(r->ended == NULL);
+	CHECK(r->done == 10 && r->live == 3 && r->devices == 2 && r->covered == 1);
+	CHECK(r->resume_pos == 11);
+	CHECK(r->seed == UINT64_MAX);
+	CHECK_STR(r->targets, "192.0.2.0/24,198.51.100.7");
+	cs_scan_record_free(r);
+
+	/* Interrupted: ended is set; resumed: running again, ended cleared; then done. */
+	a.status = "interrupted";
+	CHECK_INT(cs_store_scan_update(st, &a, NULL), CS_OK);
+	r = scan_get(st, ia);
+	REQUIRE(r != NULL);
+	CHECK_STR(r->status, "interrupted");
+	CHECK(iso_utc(r->ended));
+	CHECK(strcmp(r->started, r->ended) <= 0);
+	cs_scan_record_free(r);
+	a.status = "running";
+	CHECK_INT(cs_store_scan_update(st, &a, NULL), CS_OK);
+	r = scan_get(st, ia);
+	REQUIRE(r != NULL);
+	CHECK(r->ended == NULL);
+	cs_scan_record_free(r);
+	a.status = "done";
+	a.done = 64;
+	a.resume_pos = 64;
+	CHECK_INT(cs_store_scan_update(st, &a, NULL), CS_OK);
+	r = scan_get(st, ia);
+	REQUIRE(r != NULL);
+	CHECK_STR(r->status, "done");
+	CHECK(iso_utc(r->ended));
+	CHECK(r->done == 64 && r->resume_pos == 64);
+	cs_scan_record_free(r);
+
+	/* Two more scans; the list is newest first. */
+	struct cs_scan_record b = {.targets = "203.0.113.0/28", .options = "{}"};
+	struct cs_scan_record c = {.targets = "cams.txt", .options = "{\"file\":true}"};
+	int64_t ib = scan_begin(st, &b), ic = scan_begin(st, &c);
+	CHECK(ia < ib && ib < ic);
+	b.status = "failed";
+	CHECK_INT(cs_store_scan_update(st, &b, NULL), CS_OK);
+	struct scan_ids ids = {0};
+	CHECK_INT(cs_store_list_scans(st, collect_scans, &ids, NULL), CS_OK);
+	REQUIRE(ids.n == 3);
+	CHECK_INT(ids.id[0], ic);
+	CHECK_INT(ids.id[1], ib);
+	CHECK_INT(ids.id[2], ia);
+	CHECK_STR(ids.status[0], "running");
+	CHECK_STR(ids.status[1], "failed");
+	CHECK_STR(ids.status[2], "done");
+	ids = (struct scan_ids){.stop_after = 1};
+	CHECK_INT(cs_store_list_scans(st, collect_scans, &ids, NULL), CS_OK);
+	CHECK_INT(ids.n, 1);
+	CHECK_INT(cs_store_list_scans(st, fail_scan_cb, NULL, NULL), CS_EDATA);
+
+	/* Errors: nothing is written. */
+	struct cs_err err = {0};
+	struct cs_scan_record bad = a;
+	bad.status = "paused";
+	CHECK_INT(cs_store_scan_update(st, &bad, &err), CS_EINVAL);
+	CHECK(strstr(err.msg, "status") != NULL);
+	bad.status = NULL;
+	CHECK_INT(cs_store_scan_update(st, &bad, NULL), CS_EINVAL);
+	bad.status = "RUNNING"; /* statuses are exact */
+	CHECK_INT(cs_store_scan_update(st, &bad, NULL), CS_EINVAL);
+	bad.status = "done";
+	bad.id = 9999;
+	CHECK_INT(cs_store_scan_update(st, &bad, &err), CS_ENOTFOUND);
+	CHECK_INT(cs_store_scan_update(st, NULL, NULL), CS_EINVAL);
+	struct cs_scan_record dummy = {0}, *none = &dummy;
+	CHECK_INT(cs_store_scan_get(st, 9999, &none, &err), CS_ENOTFOUND);
+	CHECK(none == NULL);
+	struct cs_scan_record nt = {.options = "{}"}, no = {.targets = "x"};
+	nt.id = no.id = -5;
+	CHECK_INT(cs_store_scan_begin(st, &nt, NULL), CS_EINVAL);
+	CHECK_INT(cs_store_scan_begin(st, &no, NULL), CS_EINVAL);
+	CHECK_INT(cs_store_scan_begin(st, NULL, NULL), CS_EINVAL);
+	CHECK(nt.id == -5 && no.id == -5);
+	ids = (struct scan_ids){0};
+	CHECK_INT(cs_store_list_scans(st, collect_scans, &ids, NULL), CS_OK);
+	CHECK_INT(ids.n, 3);
+	cs_store_close(st);
+	tmpdb_remove(&t);
+}
+
+/* Collects the devices of a scan (copies, since the strings die with the callback). */
+struct seen {
+	int64_t id[8];
+	char address[8][64];
+	char ports[8][64];
+	char manufacturer[8][64];
+	bool seen_at_ok[8];
+	size_t n;
+};
+
+static int collect_seen(void *ctx, const struct cs_stored_device *d)
+{
+	struct seen *s = ctx;
+	if (s->n < CS_ARRAY_SIZE(s->id)) {
+		s->id[s->n] = d->id;
+		snprintf(s->address[s->n], sizeof(s->address[0]), "%s",
+			 d->dev.address != NULL ? d->dev.address : "(null)");
+		snprintf(s->ports[s->n], sizeof(s->ports[0]), "%s",
+			 d->scan_ports != NULL ? d->scan_ports : "(null)");
+		snprintf(s->manufacturer[s->n], sizeof(s->manufacturer[0]), "%s",
+			 d->dev.manufacturer != NULL ? d->dev.manufacturer : "(null)");
+		s->seen_at_ok[s->n] = iso_utc(d->scan_seen_at) && d->origin == NULL;
+	}
+	s->n++;
+	return 0;
+}
+
+static struct seen scan_devices(struct cs_store *st, int64_t scan_id)
+{
+	struct seen s;
+	struct cs_err err = {0};
+	memset(&s, 0, sizeof(s));
+	int r = cs_store_scan_devices(st, scan_id, collect_seen, &s, &err);
+	if (r != CS_OK)
+		cs_test_fail(__FILE__, __LINE__, "cs_store_scan_devices: %d %s", r, err.msg);
+	return s;
+}
+
+static int scan_devices_stop(void *ctx, const struct cs_stored_device *d)
+{
+	(void)d;
+	++*(int *)ctx;
+	return 1;
+}
+
+TEST(store_scan_link_and_devices)
+{
+	struct tmpdb t;
+	REQUIRE(tmpdb_make(&t));
+	struct cs_store *st = open_or_fail(t.path);
+	REQUIRE(st != NULL);
+
+	struct cs_scan_record s1 = {.targets = "192.0.2.0/24", .options = "{}"};
+	struct cs_scan_record s2 = {.targets = "192.0.2.0/24", .options = "{}"};
+	int64_t i1 = scan_begin(st, &s1), i2 = scan_begin(st, &s2);
+	struct cs_device hik = {
+		.manufacturer = "Hikvision", .mac = "44:19:b6:00:00:20", .address = "192.0.2.100"};
+	struct cs_device axis = {
+		.manufacturer = "Axis", .serial = "ACCC8E000001", .address = "192.0.2.101"};
+	int64_t dh = put(st, &hik, "scan:1"), da = put(st, &axis, "scan:1");
+	CHECK_INT(cs_store_scan_link(st, i1, da, "192.0.2.101", "80,443", NULL), CS_OK);
+	CHECK_INT(cs_store_scan_link(st, i1, dh, "192.0.2.100", "554", NULL), CS_OK);
+	/* Seen again in the same scan: one link, updated; a NULL keeps what was seen. */
+	CHECK_INT(cs_store_scan_link(st, i1, dh, "192.0.2.100", "80,554", NULL), CS_OK);
+	CHECK_INT(cs_store_scan_link(st, i1, da, NULL, NULL, NULL), CS_OK);
+
+	struct seen s = scan_devices(st, i1);
+	REQUIRE(s.n == 2);
+	CHECK_INT(s.id[0], dh); /* device id order */
+	CHECK_INT(s.id[1], da);
+	CHECK_STR(s.ports[0], "80,554");
+	CHECK_STR(s.address[1], "192.0.2.101");
+	CHECK_STR(s.ports[1], "80,443");
+	CHECK_STR(s.manufacturer[0], "Hikvision");
+	CHECK(s.seen_at_ok[0] && s.seen_at_ok[1]);
+
+	/* The Hikvision moved before the second scan: each scan keeps the address it saw. */
+	hik.address = "192.0.2.150";
+	CHECK_INT(put(st, &hik, "scan:2"), dh);
+	CHECK_INT(cs_store_scan_link(st, i2, dh, "192.0.2.150", NULL, NULL), CS_OK);
+	s = scan_devices(st, i1);
+	REQUIRE(s.n == 2);
+	CHECK_STR(s.address[0], "192.0.2.100");
+	s = scan_devices(st, i2);
+	REQUIRE(s.n == 1);
+	CHECK_STR(s.address[0], "192.0.2.150");
+	CHECK_STR(s.ports[0], "(null)");
+
+	/* Device lists and gets never carry scan fields. */
+	struct cs_stored_device *d = get(st, dh);
+	REQUIRE(d != NULL);
+	CHECK(d->scan_ports == NULL && d->scan_seen_at == NULL);
+	CHECK_STR(d->dev.address, "192.0.2.150");
+	cs_stored_device_free(d);
+
+	/* Unknown scan: no devices. Early stop and errors as for device lists. */
+	CHECK_INT(scan_devices(st, 9999).n, 0);
+	int calls = 0;
+	CHECK_INT(cs_store_scan_devices(st, i1, scan_devices_stop, &calls, NULL), CS_OK);
+	CHECK_INT(calls, 1);
+	CHECK_INT(cs_store_scan_devices(st, i1, fail_cb, NULL, NULL), CS_EDATA);
+
+	/* Links to a scan or device that does not exist are refused. */
+	struct cs_err err = {0};
+	CHECK_INT(cs_store_scan_link(st, 9999, dh, NULL, NULL, &err), CS_ENOTFOUND);
+	CHECK(strstr(err.msg, "9999") != NULL);
+	CHECK_INT(cs_store_scan_link(st, i1, 9999, NULL, NULL, &err), CS_ENOTFOUND);
+	char *huge = malloc(CS_STORE_MAX_FIELD + 2);
+	REQUIRE(huge != NULL);
+	memset(huge, 'p', CS_STORE_MAX_FIELD + 1);
+	huge[CS_STORE_MAX_FIELD + 1] = '\0';
+	CHECK_INT(cs_store_scan_link(st, i1, dh, NULL, huge, &err), CS_ETOOBIG);
+	CHECK(strstr(err.msg, "ports") != NULL);
+	s = scan_devices(st, i1);
+	CHECK_STR(s.ports[0], "80,554");
+	free(huge);
+	cs_store_close(st);
+
+	/* The link table really cascades (foreign keys are on in every connection). */
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	REQUIRE(sqlite3_open(t.path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "PRAGMA foreign_keys = ON; DELETE FROM scans WHERE id = 1", NULL,
+			   NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "SELECT count(*) FROM scan_devices", -1, &q, NULL) ==
+	      SQLITE_OK);
+	CHECK(sqlite3_step(q) == SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(q, 0), 1);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	tmpdb_remove(&t);
+}
+
+struct exact {
+	const char *address, *ports, *manufacturer;
+	int matched;
+};
+
+static int exact_cb(void *ctx, const struct cs_stored_device *d)
+{
+	struct exact *e = ctx;
+	if (d->dev.address == NULL || d->scan_ports == NULL || d->dev.manufacturer == NULL)
+		return CS_EDATA;
+	if (strcmp(d->dev.address, e->address) == 0 && strcmp(d->scan_ports, e->ports) == 0 &&
+	    strcmp(d->dev.manufacturer, e->manufacturer) == 0)
+		e->matched++;
+	return 0;
+}
+
+TEST(store_scan_hostile_strings_round_trip)
+{
+	struct tmpdb t;
+	REQUIRE(tmpdb_make(&t));
+	struct cs_store *st = open_or_fail(t.path);
+	REQUIRE(st != NULL);
+
+	char *targets = junk_string(CS_STORE_MAX_FIELD, 11); /* exactly at the cap */
+	char *options = junk_string(5000, 12);
+	char *address = junk_string(200, 13);
+	char *ports = junk_string(300, 14);
+	struct cs_scan_record a = {.targets = targets, .options = options};
+	int64_t id = scan_begin(st, &a);
+	struct cs_scan_record *r = scan_get(st, id);
+	REQUIRE(r != NULL);
+	CHECK(strcmp(r->targets, targets) == 0);
+	CHECK(strcmp(r->options, options) == 0);
+	cs_scan_record_free(r);
+	struct cs_device d = {.manufacturer = "Hik'vision\"; --", .address = address};
+	int64_t dev = put(st, &d, options);
+	CHECK_INT(cs_store_scan_link(st, id, dev, address, ports, NULL), CS_OK);
+	/* Compared inside the callback, byte for byte (collect_seen truncates). */
+	struct exact want = {
+		.address = address, .ports = ports, .manufacturer = "Hik'vision\"; --"};
+	CHECK_INT(cs_store_scan_devices(st, id, exact_cb, &want, NULL), CS_OK);
+	CHECK_INT(want.matched, 1);
+
+	/* The tables survived the SQL in the strings, and the cap holds. */
+	struct scan_ids ids = {0};
+	CHECK_INT(cs_store_list_scans(st, collect_scans, &ids, NULL), CS_OK);
+	CHECK_INT(ids.n, 1);
+	char *huge = junk_string(CS_STORE_MAX_FIELD + 1, 15);
+	struct cs_scan_record h = {.targets = "x", .options = huge};
+	struct cs_err err = {0};
+	CHECK_INT(cs_store_scan_begin(st, &h, &err), CS_ETOOBIG);
+	CHECK(strstr(err.msg, "options") != NULL);
+	h = (struct cs_scan_record){.targets = huge, .options = "{}"};
+	CHECK_INT(cs_store_scan_begin(st, &h, &err), CS_ETOOBIG);
+	ids = (struct scan_ids){0};
+	CHECK_INT(cs_store_list_scans(st, collect_scans, &ids, NULL), CS_OK);
+	CHECK_INT(ids.n, 1);
+	free(targets), free(options), free(address), free(ports), free(huge);
+	cs_store_close(st);
+	tmpdb_remove(&t);
+}
+
+/*
+ * Migration 1 exactly as released (a copy, frozen on purpose: databases in the field were made
+ * by this text, so the test must not follow later edits of store_sqlite.c).
+ */
+static const char migration1_sql[] =
+	"CREATE TABLE meta (\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE devices (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  first_seen TEXT NOT NULL,\n"
+	"  last_seen TEXT NOT NULL,\n"
+	"  manufacturer TEXT,\n"
+	"  brand TEXT,\n"
+	"  model TEXT,\n"
+	"  firmware TEXT,\n"
+	"  serial TEXT,\n"
+	"  mac TEXT,\n"
+	"  hardware TEXT,\n"
+	"  address TEXT,\n"
+	"  device_type TEXT NOT NULL DEFAULT 'unknown',\n"
+	"  confidence REAL NOT NULL DEFAULT 0,\n"
+	"  basis TEXT,\n"
+	"  covered INTEGER NOT NULL DEFAULT 0 CHECK (covered IN (0, 1)),\n"
+	"  covered_status TEXT\n"
+	");\n"
+	"CREATE INDEX devices_serial ON devices (serial COLLATE NOCASE);\n"
+	"CREATE INDEX devices_mac ON devices (mac COLLATE NOCASE);\n"
+	"CREATE INDEX devices_address ON devices (address COLLATE NOCASE);\n"
+	"CREATE TABLE evidence (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,\n"
+	"  seen_at TEXT NOT NULL,\n"
+	"  source TEXT,\n"
+	"  signal TEXT NOT NULL,\n"
+	"  value TEXT NOT NULL,\n"
+	"  derived_from TEXT,\n"
+	"  implies TEXT,\n"
+	"  maker TEXT,\n"
+	"  rule TEXT,\n"
+	"  weight REAL NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE INDEX evidence_device ON evidence (device_id);\n"
+	"CREATE TABLE coverage (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,\n"
+	"  policy TEXT,\n"
+	"  entity TEXT,\n"
+	"  basis TEXT,\n"
+	"  via TEXT,\n"
+	"  status TEXT\n"
+	");\n"
+	"CREATE INDEX coverage_device ON coverage (device_id);\n"
+	"CREATE TABLE device_history (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,\n"
+	"  at TEXT NOT NULL,\n"
+	"  field TEXT NOT NULL,\n"
+	"  old TEXT,\n"
+	"  new TEXT,\n"
+	"  source TEXT\n"
+	");\n"
+	"CREATE INDEX device_history_device ON device_history (device_id);\n";
+
+/* Rows a version-1 inventory might hold: one device with evidence, coverage and history. */
+static const char v1_data_sql[] =
+	"INSERT INTO meta VALUES ('created_by', 'camsweep 0.1.0'),"
+	" ('created_at', '2024-01-02T03:04:05Z');"
+	"INSERT INTO devices (id, first_seen, last_seen, manufacturer, model, serial, address,"
+	" device_type, confidence, covered, covered_status)"
+	" VALUES (7, '2024-01-02T03:04:05Z', '2024-02-03T04:05:06Z', 'Hikvision',"
+	" 'DS-2CD2042WD-I', 'MIGRATE-SERIAL-1', '192.0.2.200', 'camera', 0.9, 1, 'covered');"
+	"INSERT INTO evidence (device_id, seen_at, source, signal, value, weight)"
+	" VALUES (7, '2024-01-02T03:04:05Z', 'identify:old', 'http.server', 'App-webs/', 0.6);"
+	"INSERT INTO coverage (device_id, policy, status) VALUES (7, 'us-ndaa889', 'covered');"
+	"INSERT INTO device_history (device_id, at, field, old, new, source)"
+	" VALUES (7, '2024-02-03T04:05:06Z', 'firmware', 'V5.4', 'V5.5', 'scan:old');";
+
+static void exec_or_fail(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		cs_test_fail(__FILE__, __LINE__, "%.40s...: %s", sql, msg != NULL ? msg : "?");
+	sqlite3_free(msg);
+}
+
+/* The schema of a database as one string: "type name sql\n" per object, in name order. */
+static char *schema_dump(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	size_t len = 0, cap = 1 << 16;
+	char *out = calloc(1, cap);
+
+	if (out == NULL || sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM "
+			       "sqlite_master ORDER BY name",
+			       -1, &s, NULL) != SQLITE_OK) {
+		cs_test_fail(__FILE__, __LINE__, "schema of %s: %s", path, sqlite3_errmsg(db));
+		free(out);
+		out = NULL;
+		goto out;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW)
+		len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s\n",
+					(const char *)sqlite3_column_text(s, 0));
+	if (len >= cap)
+		cs_test_fail(__FILE__, __LINE__, "schema of %s longer than %zu", path, cap);
+out:
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return out;
+}
+
+TEST(store_migrates_version_1)
+{
+	struct tmpdb t, fresh;
+	REQUIRE(tmpdb_make(&t));
+	REQUIRE(tmpdb_make(&fresh));
+
+	/* A version-1 inventory as camsweep 1 left it, with a device, evidence and history. */
+	sqlite3 *db = NULL;
+	REQUIRE(sqlite3_open(t.path, &db) == SQLITE_OK);
+	/* As camsweep 1 left it; journal_mode cannot change inside a transaction. */
+	exec_or_fail(db, "PRAGMA journal_mode = WAL");
+	exec_or_fail(db, "BEGIN");
+	exec_or_fail(db, "PRAGMA application_id = 1668508022"); /* 0x63736976, "csiv" */
+	exec_or_fail(db, "PRAGMA user_version = 1");
+	exec_or_fail(db, migration1_sql);
+	exec_or_fail(db, v1_data_sql);
+	exec_or_fail(db, "COMMIT");
+	sqlite3_close(db);
+
+	struct cs_store *st = open_or_fail(t.path);
+	REQUIRE(st != NULL);
+	int v = 0;
+	CHECK_INT(cs_store_schema_version(st, &v), CS_OK);
+	CHECK_INT(v, 2);
+	CHECK_INT(CS_STORE_SCHEMA_VERSION, 2);
+	/* The old data is intact and still merges. */
+	struct cs_stored_device *d = get(st, 7);
+	REQUIRE(d != NULL);
+	CHECK_STR(d->dev.manufacturer, "Hikvision");
+	CHECK_STR(d->dev.serial, "MIGRATE-SERIAL-1");
+	CHECK_STR(d->first_seen, "2024-01-02T03:04:05Z");
+	CHECK(d->dev.covered);
+	CHECK_INT(d->dev.type, CS_DT_CAMERA);
+	REQUIRE(d->dev.nevidence == 1 && d->dev.ncoverage == 1);
+	CHECK_STR(d->dev.evidence[0].value, "App-webs/");
+	CHECK_STR(d->origin[0].source, "identify:old");
+	CHECK_STR(d->dev.coverage[0].policy, "us-ndaa889");
+	cs_stored_device_free(d);
+	struct changes ch = history(st, 7);
+	CHECK_INT(ch.n, 1);
+	CHECK_STR(ch.new_value[0], "V5.5");
+	struct cs_device again = {.manufacturer = "Hikvision", .serial = "MIGRATE-SERIAL-1"};
+	CHECK_INT(put(st, &again, NULL), 7);
+	/* And the new tables work. */
+	struct cs_scan_record sc = {.targets = "192.0.2.200", .options = "{}"};
+	int64_t sid = scan_begin(st, &sc);
+	CHECK_INT(cs_store_scan_link(st, sid, 7, "192.0.2.200", "80", NULL), CS_OK);
+	CHECK_INT(scan_devices(st, sid).n, 1);
+	cs_store_close(st);
+
+	/* Reopening a migrated file changes nothing; meta still says who created it. */
+	st = open_or_fail(t.path);
+	REQUIRE(st != NULL);
+	CHECK_INT(cs_store_schema_version(st, &v), CS_OK);
+	CHECK_INT(v, 2);
+	cs_store_close(st);
+	REQUIRE(sqlite3_open(t.path, &db) == SQLITE_OK);
+	sqlite3_stmt *s = NULL;
+	CHECK(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'created_by'", -1, &s,
+				 NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(s) == SQLITE_ROW);
+	CHECK_STR((const char *)sqlite3_column_text(s, 0), "camsweep 0.1.0");
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+
+	/* A migrated inventory has exactly the schema of a new one. */
+	st = open_or_fail(fresh.path);
+	REQUIRE(st != NULL);
+	cs_store_close(st);
+	char *a = schema_dump(t.path), *b = schema_dump(fresh.path);
+	REQUIRE(a != NULL && b != NULL);
+	CHECK_STR(a, b);
+	CHECK(strstr(a, "table scans ") != NULL && strstr(a, "table scan_devices ") != NULL);
+	free(a), free(b);
+	tmpdb_remove(&t);
+	tmpdb_remove(&fresh);
+}
+
+TEST(store_refuses_version_3)
+{
+	struct tmpdb t;
+	REQUIRE(tmpdb_make(&t));
+	struct cs_store *st = open_or_fail(t.path);
+	REQUIRE(st != NULL);
+	struct cs_scan_record sc = {.targets = "192.0.2.1", .options = "{}"};
+	scan_begin(st, &sc);
+	cs_store_close(st);
+
+	set_pragma(t.path, "PRAGMA user_version = 3");
+	struct cs_err err = {0};
+	st = NULL;
+	CHECK_INT(cs_store_open(&st, t.path, &err), CS_ESTORE);
+	CHECK(st == NULL);
+	CHECK(strstr(err.msg, "schema version 3") != NULL);
+	CHECK(strstr(err.msg, "up to 2") != NULL);
+	/* Refused before anything was written: the version is still 3. */
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	REQUIRE(sqlite3_open(t.path, &db) == SQLITE_OK);
+	CHECK(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(s) == SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(s, 0), 3);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
 	tmpdb_remove(&t);
 }
 

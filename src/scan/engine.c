@@ -1,0 +1,886 @@
+/*
+ * engine.c - the sweep's event loop (see scan.h for the contract).
+ *
+ * Flow per host: admitted in randomised order (perm.c) -> up to per_host of its ports at once ->
+ * per port a conversation of steps (probe.h), one connection per step -> replies kept, bounded,
+ * in the host record -> when its last port is done, one identification over all replies, the
+ * policy verdict, on_host(), and the record is freed.
+ *
+ * Every connection, including each later step, waits in one FIFO until the global concurrency
+ * and the rate (a token bucket) let it start, so fragile devices and slow links see the same
+ * polite pace however the work is shaped. Deadlines live in a binary heap with lazy deletion
+ * (entries carry a generation; stale ones are skipped when popped).
+ */
+#include "scan/scan.h"
+
+#include "ident/ident.h"
+#include "policy/policy.h"
+#include "scan/perm.h"
+#include "scan/probe.h"
+#include "scan/probe_data.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	HOST_REPLY_BYTES = 256 * 1024, /* all replies of one host, at most */
+	READ_CHUNK = 16 * 1024,
+	MAX_EVENTS = 1024,
+};
+
+struct reply {
+	struct reply *next;
+	const struct cs_probe *probe; /* NULL: a TLS certificate (DER) */
+	int step;
+	uint16_t port;
+	bool tls;
+	size_t len;
+	char data[];
+};
+
+struct host {
+	uint32_t addr;
+	uint64_t pos;       /* position in the shard's order */
+	struct host *older; /* admission order, for the resume position */
+	struct host *newer;
+	uint8_t next_port;  /* index of the next port to start */
+	uint8_t running;    /* port conversations under way */
+	uint8_t finished;   /* port conversations done */
+	struct reply *replies, **tail;
+	size_t reply_bytes;
+	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS];
+	size_t nports;
+};
+
+enum conn_state { C_QUEUED, C_CONNECTING, C_HANDSHAKE, C_SENDING, C_READING };
+
+struct conn {
+	struct host *h;
+	int fd;
+	enum conn_state state;
+	uint16_t port;
+	const struct cs_probe *probe;
+	int step;
+	unsigned attempts;
+	bool tls, port_open, got_cert;
+	SSL *ssl;
+	char *req; /* the request being sent, and how far */
+	size_t req_len, req_off;
+	char *buf; /* the reply so far */
+	size_t len, cap;
+	uint64_t deadline;
+	uint32_t gen;
+	struct conn *next_queued;
+	struct conn *all_prev, *all_next; /* every live conn object, to free on a stop */
+};
+
+struct timer {
+	uint64_t at;
+	struct conn *c;
+	uint32_t gen;
+};
+
+struct engine {
+	const struct cs_scan_opts *o;
+	const struct cs_kb *kb;
+	const struct cs_targets *targets;
+	struct cs_ident *id;
+	int ep;
+	SSL_CTX *ssl_ctx;
+	struct cs_perm perm;
+	struct cs_perm_iter it;
+	bool exhausted;
+	struct host *oldest, *newest; /* hosts in flight, in admission order */
+	size_t hosts_in_flight;
+	struct conn *queue_head, *queue_tail; /* connections waiting for capacity */
+	struct conn *all;                     /* every conn object */
+	size_t open_conns;
+	struct timer *heap;
+	size_t nheap, capheap;
+	double tokens;
+	uint64_t last_refill;
+	struct cs_scan_stats stats;
+	uint64_t start_ms, last_progress;
+	int stop_by_callback;
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void cs_scan_opts_defaults(struct cs_scan_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (size_t i = 0; i < cs_ndefault_ports && i < CS_SCAN_MAX_PORTS; i++)
+		o->ports[o->nports++] = cs_default_ports[i];
+	o->rate = 10000;
+	o->concurrency = 4096;
+	o->timeout_ms = 1500;
+	o->retries = 1;
+	o->per_host = 3;
+	o->seed = 0;
+	o->shard = 1;
+	o->nshards = 1;
+}
+
+/* ---- the deadline heap ---- */
+
+static void heap_push(struct engine *e, struct conn *c, uint64_t at)
+{
+	c->deadline = at;
+	c->gen++;
+	if (e->nheap == e->capheap) {
+		size_t cap = e->capheap ? e->capheap * 2 : 1024;
+		struct timer *h = realloc(e->heap, cap * sizeof(*h));
+		if (h == NULL)
+			return; /* without a timer the connection still ends by EOF or reset */
+		e->heap = h;
+		e->capheap = cap;
+	}
+	size_t i = e->nheap++;
+	while (i > 0 && e->heap[(i - 1) / 2].at > at) {
+		e->heap[i] = e->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	e->heap[i] = (struct timer){at, c, c->gen};
+}
+
+static struct timer heap_pop(struct engine *e)
+{
+	struct timer top = e->heap[0], last = e->heap[--e->nheap];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		uint64_t mat = last.at;
+		if (l < e->nheap && e->heap[l].at < mat)
+			m = l, mat = e->heap[l].at;
+		if (r < e->nheap && e->heap[r].at < mat)
+			m = r;
+		if (m == i)
+			break;
+		e->heap[i] = e->heap[m];
+		i = m;
+	}
+	if (e->nheap > 0)
+		e->heap[i] = last;
+	return top;
+}
+
+/* ---- hosts ---- */
+
+static void keep_reply(struct host *h, const struct cs_probe *p, int step, uint16_t port, bool tls,
+		       const char *data, size_t len)
+{
+	if (len == 0 || h->reply_bytes >= HOST_REPLY_BYTES)
+		return;
+	if (len > HOST_REPLY_BYTES - h->reply_bytes)
+		len = HOST_REPLY_BYTES - h->reply_bytes;
+	struct reply *r = malloc(sizeof(*r) + len);
+	if (r == NULL)
+		return;
+	r->next = NULL;
+	r->probe = p;
+	r->step = step;
+	r->port = port;
+	r->tls = tls;
+	r->len = len;
+	memcpy(r->data, data, len);
+	*h->tail = r;
+	h->tail = &r->next;
+	h->reply_bytes += len;
+}
+
+static struct cs_scan_port_result *port_result(struct host *h, uint16_t port)
+{
+	for (size_t i = 0; i < h->nports; i++)
+		if (h->ports[i].port == port)
+			return &h->ports[i];
+	if (h->nports == CS_SCAN_MAX_PORTS)
+		return NULL;
+	struct cs_scan_port_result *r = &h->ports[h->nports++];
+	memset(r, 0, sizeof(*r));
+	r->port = port;
+	return r;
+}
+
+static void free_host(struct host *h)
+{
+	struct reply *r = h->replies;
+	while (r != NULL) {
+		struct reply *n = r->next;
+		free(r);
+		r = n;
+	}
+	free(h);
+}
+
+static void unlink_host(struct engine *e, struct host *h)
+{
+	if (h->older != NULL)
+		h->older->newer = h->newer;
+	else
+		e->oldest = h->newer;
+	if (h->newer != NULL)
+		h->newer->older = h->older;
+	else
+		e->newest = h->older;
+	e->hosts_in_flight--;
+}
+
+static void identify_host(struct engine *e, struct host *h)
+{
+	struct cs_probe_target t = {h->addr, 0, "", false};
+	struct cs_scan_host out;
+	struct cs_device d;
+	struct cs_err err;
+	struct in_addr ia = {htonl(h->addr)};
+
+	inet_ntop(AF_INET, &ia, t.host, sizeof(t.host));
+	cs_ident_reset(e->id);
+	for (struct reply *r = h->replies; r != NULL; r = r->next) {
+		t.port = r->port;
+		t.tls = r->tls;
+		if (r->probe == NULL)
+			cs_ident_feed(e->id, CS_IN_TLS, r->data, r->len, &err);
+		else
+			r->probe->observe(e->id, &t, r->step, r->data, r->len);
+	}
+	cs_ident_set_address(e->id, t.host);
+	cs_ident_finish(e->id, &d);
+	cs_policy_judge(e->kb, &d, e->o->policy, cs_ident_arena(e->id), &err);
+
+	memset(&out, 0, sizeof(out));
+	out.addr = h->addr;
+	memcpy(out.ip, t.host, sizeof(out.ip));
+	for (size_t i = 0; i < h->nports; i++)
+		if (h->ports[i].open)
+			out.ports[out.nports++] = h->ports[i];
+	out.device = &d;
+	e->stats.live++;
+	if (d.manufacturer != NULL || d.type != CS_DT_UNKNOWN)
+		e->stats.devices++;
+	if (d.covered)
+		e->stats.covered++;
+	if (e->o->on_host != NULL && e->o->on_host(e->o->ctx, &out) != 0)
+		e->stop_by_callback = 1;
+}
+
+static void host_done(struct engine *e, struct host *h)
+{
+	bool live = false;
+	for (size_t i = 0; i < h->nports; i++)
+		live |= h->ports[i].open;
+	if (live)
+		identify_host(e, h);
+	e->stats.done++;
+	unlink_host(e, h);
+	free_host(h);
+}
+
+/* ---- connections ---- */
+
+static void enqueue_conn(struct engine *e, struct conn *c)
+{
+	c->state = C_QUEUED;
+	c->next_queued = NULL;
+	if (e->queue_tail != NULL)
+		e->queue_tail->next_queued = c;
+	else
+		e->queue_head = c;
+	e->queue_tail = c;
+}
+
+static struct conn *new_conn(struct engine *e, struct host *h, uint16_t port)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return NULL;
+	c->all_next = e->all;
+	if (e->all != NULL)
+		e->all->all_prev = c;
+	e->all = c;
+	c->h = h;
+	c->fd = -1;
+	c->port = port;
+	c->probe = cs_probe_for_port(port, &c->tls);
+	if (c->probe == NULL)
+		c->probe = cs_probe_find("http");
+	return c;
+}
+
+static void start_next_port(struct engine *e, struct host *h)
+{
+	while (h->running < e->o->per_host && h->next_port < e->o->nports) {
+		struct conn *c = new_conn(e, h, e->o->ports[h->next_port++]);
+		if (c == NULL) {
+			h->finished++;
+			continue;
+		}
+		h->running++;
+		enqueue_conn(e, c);
+	}
+}
+
+static void close_socket(struct engine *e, struct conn *c)
+{
+	if (c->ssl != NULL) {
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
+	if (c->fd >= 0) {
+		epoll_ctl(e->ep, EPOLL_CTL_DEL, c->fd, NULL);
+		close(c->fd);
+		c->fd = -1;
+		e->open_conns--;
+	}
+	free(c->req);
+	c->req = NULL;
+	c->gen++; /* any pending timer is now stale */
+}
+
+/* The port's conversation is over: the connection object goes, the host may be done. */
+static void free_conn(struct engine *e, struct conn *c)
+{
+	if (c->all_prev != NULL)
+		c->all_prev->all_next = c->all_next;
+	else
+		e->all = c->all_next;
+	if (c->all_next != NULL)
+		c->all_next->all_prev = c->all_prev;
+	free(c->buf);
+	free(c->req);
+	free(c);
+}
+
+static void port_done(struct engine *e, struct conn *c)
+{
+	struct host *h = c->h;
+	close_socket(e, c);
+	free_conn(e, c);
+	h->running--;
+	h->finished++;
+	if (h->finished >= e->o->nports && h->running == 0)
+		host_done(e, h);
+	else
+		start_next_port(e, h);
+}
+
+/* Go on to the next step of the conversation on a fresh connection, or end it. */
+static void next_step(struct engine *e, struct conn *c)
+{
+	struct cs_probe_target t = {c->h->addr, c->port, "", c->tls};
+	char probe_buf[CS_PROBE_REQ_MAX];
+	size_t len;
+	close_socket(e, c);
+	c->step++;
+	c->len = 0;
+	c->attempts = 0;
+	if (c->step >= CS_PROBE_MAX_STEPS ||
+	    c->probe->request(&t, c->step, probe_buf, sizeof(probe_buf), &len) != CS_OK) {
+		port_done(e, c);
+		return;
+	}
+	enqueue_conn(e, c);
+}
+
+static void reply_complete(struct engine *e, struct conn *c)
+{
+	struct cs_scan_port_result *pr = port_result(c->h, c->port);
+	if (c->len > 0 && c->step == 0) {
+		/* What the port answered decides the protocol, not its number. */
+		const struct cs_probe *p = cs_probe_recognise(c->buf, c->len);
+		if (p != NULL && p != c->probe && !(p->wants_tls && c->tls)) {
+			if (strcmp(p->name, "tls") == 0 && !c->tls) {
+				/* TLS on a port we spoke plain to: start again inside TLS. */
+				c->tls = true;
+				c->probe = cs_probe_find("http");
+				c->step = -1;
+				next_step(e, c);
+				return;
+			}
+			c->probe = p;
+		}
+	}
+	if (pr != NULL) {
+		pr->proto = c->probe->name;
+		pr->tls = c->tls;
+	}
+	keep_reply(c->h, c->probe, c->step, c->port, c->tls, c->buf, c->len);
+	if (c->len == 0 && c->step == 0 && c->probe->server_first) {
+		/* Silence where a greeting was expected: try the web instead. */
+		c->probe = cs_probe_find("http");
+		c->step = -1;
+		next_step(e, c);
+		return;
+	}
+	if (c->len == 0) {
+		/* A step that got no answer at all: the device is not talking; stop here. */
+		port_done(e, c);
+		return;
+	}
+	next_step(e, c);
+}
+
+static void want(struct engine *e, struct conn *c, uint32_t events)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = c};
+	epoll_ctl(e->ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+static void capture_cert(struct conn *c)
+{
+	X509 *x = SSL_get1_peer_certificate(c->ssl);
+	if (x == NULL)
+		return;
+	unsigned char *der = NULL;
+	int n = i2d_X509(x, &der);
+	if (n > 0)
+		keep_reply(c->h, NULL, 0, c->port, true, (const char *)der, (size_t)n);
+	OPENSSL_free(der);
+	X509_free(x);
+	c->got_cert = true;
+}
+
+static void begin_send(struct engine *e, struct conn *c)
+{
+	struct cs_probe_target t = {c->h->addr, c->port, "", c->tls};
+	struct in_addr ia = {htonl(c->h->addr)};
+	inet_ntop(AF_INET, &ia, t.host, sizeof(t.host));
+	free(c->req);
+	c->req = malloc(CS_PROBE_REQ_MAX);
+	c->req_len = c->req_off = 0;
+	if (c->req == NULL ||
+	    c->probe->request(&t, c->step, c->req, CS_PROBE_REQ_MAX, &c->req_len) != CS_OK) {
+		port_done(e, c);
+		return;
+	}
+	c->state = c->req_len > 0 ? C_SENDING : C_READING;
+	want(e, c, c->req_len > 0 ? EPOLLOUT : EPOLLIN);
+	heap_push(e, c, now_ms() + e->o->timeout_ms);
+}
+
+static ssize_t conn_write(struct conn *c, const void *p, size_t n)
+{
+	if (c->ssl != NULL) {
+		int r = SSL_write(c->ssl, p, (int)n);
+		if (r > 0)
+			return r;
+		int err = SSL_get_error(c->ssl, r);
+		errno = err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE ? EAGAIN : EIO;
+		return -1;
+	}
+	return send(c->fd, p, n, MSG_NOSIGNAL);
+}
+
+static ssize_t conn_read(struct conn *c, void *p, size_t n)
+{
+	if (c->ssl != NULL) {
+		int r = SSL_read(c->ssl, p, (int)n);
+		if (r > 0)
+			return r;
+		int err = SSL_get_error(c->ssl, r);
+		if (err == SSL_ERROR_ZERO_RETURN)
+			return 0;
+		errno = err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE ? EAGAIN : EIO;
+		return -1;
+	}
+	return recv(c->fd, p, n, 0);
+}
+
+static void on_connected(struct engine *e, struct conn *c)
+{
+	int soerr = 0;
+	socklen_t sl = sizeof(soerr);
+	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+	if (soerr != 0) {
+		/* Refused or unreachable: the port is closed; nothing more to learn here. */
+		port_done(e, c);
+		return;
+	}
+	if (!c->port_open) {
+		c->port_open = true;
+		struct cs_scan_port_result *pr = port_result(c->h, c->port);
+		if (pr != NULL)
+			pr->open = true;
+		e->stats.open_ports++;
+	}
+	if (c->tls) {
+		c->ssl = SSL_new(e->ssl_ctx);
+		if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
+			port_done(e, c);
+			return;
+		}
+		SSL_set_connect_state(c->ssl);
+		c->state = C_HANDSHAKE;
+		heap_push(e, c, now_ms() + e->o->timeout_ms);
+		want(e, c, EPOLLIN | EPOLLOUT);
+		return;
+	}
+	begin_send(e, c);
+}
+
+static void on_handshake(struct engine *e, struct conn *c)
+{
+	int r = SSL_do_handshake(c->ssl);
+	if (r == 1) {
+		if (!c->got_cert)
+			capture_cert(c);
+		begin_send(e, c);
+		return;
+	}
+	int err = SSL_get_error(c->ssl, r);
+	if (err == SSL_ERROR_WANT_READ)
+		want(e, c, EPOLLIN);
+	else if (err == SSL_ERROR_WANT_WRITE)
+		want(e, c, EPOLLOUT);
+	else
+		port_done(e, c); /* not TLS after all, or a handshake we cannot do */
+}
+
+static void on_writable(struct engine *e, struct conn *c)
+{
+	while (c->req_off < c->req_len) {
+		ssize_t n = conn_write(c, c->req + c->req_off, c->req_len - c->req_off);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			reply_complete(e, c); /* reset before we finished asking */
+			return;
+		}
+		c->req_off += (size_t)n;
+	}
+	c->state = C_READING;
+	want(e, c, EPOLLIN);
+	heap_push(e, c, now_ms() + e->o->timeout_ms);
+}
+
+static void on_readable(struct engine *e, struct conn *c)
+{
+	for (;;) {
+		if (c->len == CS_PROBE_REPLY_MAX) {
+			reply_complete(e, c); /* enough: what is beyond the cap is not kept */
+			return;
+		}
+		if (c->cap - c->len < 1024 && c->cap < CS_PROBE_REPLY_MAX) {
+			size_t cap = c->cap ? c->cap * 2 : 4096;
+			if (cap > CS_PROBE_REPLY_MAX)
+				cap = CS_PROBE_REPLY_MAX;
+			char *b = realloc(c->buf, cap);
+			if (b == NULL) {
+				reply_complete(e, c);
+				return;
+			}
+			c->buf = b;
+			c->cap = cap;
+		}
+		size_t room = c->cap - c->len;
+		ssize_t n = conn_read(c, c->buf + c->len, room < READ_CHUNK ? room : READ_CHUNK);
+		if (n > 0) {
+			c->len += (size_t)n;
+			if (c->probe->complete(c->step, c->buf, c->len) == CS_PROBE_DONE) {
+				reply_complete(e, c);
+				return;
+			}
+			/* Each byte that arrives buys the reply another timeout, as in a browser:
+			 * but never more than the reply cap, so a trickle cannot hold us forever. */
+			heap_push(e, c, now_ms() + e->o->timeout_ms);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		reply_complete(e, c); /* EOF or reset: what arrived is the reply */
+		return;
+	}
+}
+
+static void on_event(struct engine *e, struct conn *c, uint32_t ev)
+{
+	switch (c->state) {
+	case C_CONNECTING:
+		on_connected(e, c);
+		break;
+	case C_HANDSHAKE:
+		on_handshake(e, c);
+		break;
+	case C_SENDING:
+		if (ev & (EPOLLERR | EPOLLHUP) && !(ev & EPOLLOUT))
+			reply_complete(e, c);
+		else
+			on_writable(e, c);
+		break;
+	case C_READING:
+		on_readable(e, c);
+		break;
+	case C_QUEUED:
+		break;
+	}
+}
+
+static void on_timeout(struct engine *e, struct conn *c)
+{
+	switch (c->state) {
+	case C_CONNECTING:
+		close_socket(e, c);
+		if (++c->attempts <= e->o->retries && !c->port_open) {
+			enqueue_conn(e, c); /* a lost SYN: try again, politely queued */
+			return;
+		}
+		port_done(e, c);
+		return;
+	case C_HANDSHAKE:
+		port_done(e, c);
+		return;
+	case C_SENDING:
+	case C_READING:
+		reply_complete(e, c); /* a slow or stuck device: what it said so far counts */
+		return;
+	case C_QUEUED:
+		return;
+	}
+}
+
+/* ---- admission ---- */
+
+static bool admit_host(struct engine *e)
+{
+	uint64_t item, pos;
+	if (e->exhausted || !cs_perm_iter_next(&e->it, &item, &pos)) {
+		e->exhausted = true;
+		return false;
+	}
+	struct host *h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return false;
+	h->addr = cs_targets_at(e->targets, item);
+	h->pos = pos;
+	h->tail = &h->replies;
+	h->older = e->newest;
+	if (e->newest != NULL)
+		e->newest->newer = h;
+	else
+		e->oldest = h;
+	e->newest = h;
+	e->hosts_in_flight++;
+	start_next_port(e, h);
+	return true;
+}
+
+static void refill(struct engine *e)
+{
+	uint64_t t = now_ms();
+	if (e->o->rate == 0) {
+		e->tokens = 1e18;
+		return;
+	}
+	e->tokens += (double)(t - e->last_refill) * e->o->rate / 1000.0;
+	double burst = e->o->rate / 50.0 > 1 ? e->o->rate / 50.0 : 1; /* 20 ms worth */
+	if (e->tokens > burst)
+		e->tokens = burst;
+	e->last_refill = t;
+}
+
+static int start_conn(struct engine *e, struct conn *c)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(c->port),
+				 .sin_addr.s_addr = htonl(c->h->addr)};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	e->stats.connects++;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	c->fd = fd;
+	c->state = C_CONNECTING;
+	c->len = 0;
+	struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = c};
+	if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd);
+		c->fd = -1;
+		return -errno;
+	}
+	e->open_conns++;
+	heap_push(e, c, now_ms() + e->o->timeout_ms);
+	return 0;
+}
+
+/* Start queued connections, and admit hosts, while concurrency and rate allow. */
+static void pump(struct engine *e)
+{
+	refill(e);
+	while (e->open_conns < e->o->concurrency && e->tokens >= 1.0) {
+		if (e->queue_head == NULL) {
+			/* Keep enough hosts in flight to fill the connection budget. */
+			if (e->hosts_in_flight >= e->o->concurrency || !admit_host(e))
+				return;
+			continue;
+		}
+		struct conn *c = e->queue_head;
+		e->queue_head = c->next_queued;
+		if (e->queue_head == NULL)
+			e->queue_tail = NULL;
+		e->tokens -= 1.0;
+		int r = start_conn(e, c);
+		if (r == -EMFILE || r == -ENFILE || r == -EADDRNOTAVAIL) {
+			/* Out of descriptors or local ports: put it back and wait for some to close. */
+			c->next_queued = e->queue_head;
+			e->queue_head = c;
+			if (e->queue_tail == NULL)
+				e->queue_tail = c;
+			return;
+		}
+		if (r < 0)
+			port_done(e, c); /* unreachable at once (no route): the port is done */
+	}
+}
+
+static void progress(struct engine *e, bool final)
+{
+	uint64_t t = now_ms();
+	if (!final && t - e->last_progress < 250)
+		return;
+	e->last_progress = t;
+	e->stats.elapsed = (double)(t - e->start_ms) / 1000.0;
+	e->stats.resume_pos = e->oldest != NULL ? e->oldest->pos : e->it.pos;
+	if (e->o->on_progress != NULL)
+		e->o->on_progress(e->o->ctx, &e->stats);
+}
+
+static SSL_CTX *make_ssl_ctx(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	if (ctx == NULL)
+		return NULL;
+	/* An inventory reads whatever certificate a device shows, however old its TLS: no
+	 * verification, security level 0, and the legacy renegotiation old firmware needs. */
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_security_level(ctx, 0);
+	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT);
+	return ctx;
+}
+
+int cs_scan_run(const struct cs_targets *t, const struct cs_scan_opts *o, const struct cs_kb *kb,
+		struct cs_scan_stats *stats, struct cs_err *err)
+{
+	struct engine e;
+	struct epoll_event events[MAX_EVENTS];
+	struct cs_scan_opts opts = *o;
+	int r = CS_OK;
+
+	memset(&e, 0, sizeof(e));
+	e.ep = -1;
+	if (opts.nports == 0 || opts.nports > CS_SCAN_MAX_PORTS)
+		return cs_err_set(err, CS_EINVAL, "between 1 and %d ports", CS_SCAN_MAX_PORTS);
+	if (opts.per_host == 0)
+		opts.per_host = 1;
+	if (opts.timeout_ms == 0)
+		opts.timeout_ms = 1;
+	/* Never ask for more descriptors than the process may have. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		if (rl.rlim_cur != RLIM_INFINITY && opts.concurrency > rl.rlim_cur - 64)
+			opts.concurrency = rl.rlim_cur > 128 ? (unsigned)(rl.rlim_cur - 64) : 64;
+	}
+	if (opts.concurrency == 0)
+		opts.concurrency = 1;
+	e.o = &opts;
+	e.kb = kb;
+	e.targets = t;
+	if ((r = cs_probe_data_load(opts.data_dir, err)) != CS_OK)
+		return r;
+	if ((r = cs_ident_new(&e.id, kb)) != CS_OK) {
+		r = cs_err_set(err, r, "out of memory");
+		goto out;
+	}
+	if ((e.ep = epoll_create1(EPOLL_CLOEXEC)) < 0 || (e.ssl_ctx = make_ssl_ctx()) == NULL) {
+		r = cs_err_set(err, CS_EIO, "cannot set up the event loop or TLS");
+		goto out;
+	}
+	uint64_t n = cs_targets_count(t);
+	if ((r = cs_perm_init(&e.perm, n, opts.seed)) != CS_OK) {
+		r = cs_err_set(err, r, "cannot order %llu addresses", (unsigned long long)n);
+		goto out;
+	}
+	cs_perm_iter_init(&e.it, &e.perm, opts.shard, opts.nshards, opts.start_pos);
+	e.stats.total = cs_perm_shard_count(n, opts.shard, opts.nshards);
+	e.stats.done = opts.start_pos < e.stats.total ? opts.start_pos : e.stats.total;
+	e.start_ms = e.last_refill = now_ms();
+
+	for (;;) {
+		if ((o->stop != NULL && *o->stop) || e.stop_by_callback)
+			break;
+		pump(&e);
+		if (e.exhausted && e.hosts_in_flight == 0)
+			break;
+		uint64_t t0 = now_ms();
+		int wait = 250;
+		if (e.nheap > 0) {
+			uint64_t at = e.heap[0].at;
+			wait = at <= t0 ? 0 : at - t0 < 250 ? (int)(at - t0) : 250;
+		}
+		if (e.queue_head != NULL || !e.exhausted)
+			wait = wait > 5 ? 5 : wait; /* waiting on rate tokens */
+		int nev = epoll_wait(e.ep, events, MAX_EVENTS, wait);
+		if (nev < 0 && errno != EINTR) {
+			r = cs_err_set(err, CS_EIO, "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (int i = 0; i < nev; i++)
+			on_event(&e, events[i].data.ptr, events[i].events);
+		uint64_t t1 = now_ms();
+		while (e.nheap > 0 && e.heap[0].at <= t1) {
+			struct timer tm = heap_pop(&e);
+			if (tm.gen == tm.c->gen && tm.c->fd >= 0)
+				on_timeout(&e, tm.c);
+		}
+		progress(&e, false);
+	}
+	progress(&e, true);
+out:
+	/* Abandoned hosts (a stop) are freed unreported; the resume position covers them. */
+	while (e.all != NULL) {
+		struct conn *c = e.all;
+		close_socket(&e, c);
+		free_conn(&e, c);
+	}
+	while (e.oldest != NULL) {
+		struct host *h = e.oldest;
+		unlink_host(&e, h);
+		free_host(h);
+	}
+	if (stats != NULL)
+		*stats = e.stats;
+	free(e.heap);
+	if (e.ep >= 0)
+		close(e.ep);
+	SSL_CTX_free(e.ssl_ctx);
+	cs_ident_free(e.id);
+	cs_probe_data_free();
+	return r;
+}
