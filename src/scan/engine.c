@@ -53,7 +53,7 @@ struct reply {
 
 struct host {
 	uint32_t addr;
-	uint64_t pos;       /* position in the shard's order */
+	uint64_t pos;       /* position in the (global) permuted order */
 	struct host *older; /* admission order, for the resume position */
 	struct host *newer;
 	uint8_t next_port;  /* index of the next port to start */
@@ -829,7 +829,8 @@ int cs_scan_run(const struct cs_targets *t, const struct cs_scan_opts *o, const 
 	}
 	cs_perm_iter_init(&e.it, &e.perm, opts.shard, opts.nshards, opts.start_pos);
 	e.stats.total = cs_perm_shard_count(n, opts.shard, opts.nshards);
-	e.stats.done = opts.start_pos < e.stats.total ? opts.start_pos : e.stats.total;
+	/* Positions are global across shards: count this shard's share of those before start. */
+	e.stats.done = cs_perm_shard_count(opts.start_pos, opts.shard, opts.nshards);
 	e.start_ms = e.last_refill = now_ms();
 
 	for (;;) {
