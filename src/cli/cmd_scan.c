@@ -34,7 +34,8 @@ const struct cs_cli_cmd cs_cmd_scan = {
 	"usage: camsweep scan [options] TARGET...\n"
 	"       camsweep scan --resume [SCAN_ID]\n"
 	"\n"
-	"Connect to the camera ports of every address in TARGET (in a randomised order, so that no\n"
+	"Connect to the camera ports of every address in TARGET (in a randomised order, so that "
+	"no\n"
 	"subnet is hammered), ask each open port what an unauthenticated, polite client may ask,\n"
 	"identify each device from everything it said, judge it against the policy profiles, and\n"
 	"record it in the inventory.\n"
@@ -169,8 +170,9 @@ static void on_progress(void *ctx, const struct cs_scan_stats *s)
 	if (st->progress) {
 		char eta[32];
 		fmt_eta(eta, sizeof(eta), rate > 0 ? (double)(s->total - s->done) / rate : -1);
-		fprintf(stderr, "\r%llu/%llu addresses  %.0f/s  ETA %s  live %llu  devices %llu  "
-				"covered %llu   ",
+		fprintf(stderr,
+			"\r%llu/%llu addresses  %.0f/s  ETA %s  live %llu  devices %llu  "
+			"covered %llu   ",
 			(unsigned long long)s->done, (unsigned long long)s->total, rate, eta,
 			(unsigned long long)s->live, (unsigned long long)s->devices,
 			(unsigned long long)s->covered);
@@ -267,10 +269,11 @@ static int on_host(void *ctx, const struct cs_scan_host *h)
 		}
 		cs_buf_free(&b);
 	} else if (st->fmt == FMT_CSV) {
-		const char *cells[] = {h->ip,        ports,       d->manufacturer,
-				       d->brand,     d->model,    cs_devtype_name(d->type),
-				       d->firmware,  d->serial,   d->mac,
-				       d->covered_status};
+		const char *cells[] = {h->ip,		ports,
+				       d->manufacturer, d->brand,
+				       d->model,	cs_devtype_name(d->type),
+				       d->firmware,	d->serial,
+				       d->mac,		d->covered_status};
 		for (size_t i = 0; i < CS_ARRAY_SIZE(cells); i++) {
 			if (i > 0)
 				fputc(',', st->out);
@@ -280,9 +283,13 @@ static int on_host(void *ctx, const struct cs_scan_host *h)
 	} else {
 		/* Table rows wait for the end; keep them compact and terminal-safe. */
 		struct cs_buf *r = &st->rows;
-		const char *cols[] = {h->ip, d->manufacturer ? d->manufacturer : "-",
-				      d->brand ? d->brand : "-", d->model ? d->model : "-",
-				      cs_devtype_name(d->type), d->covered_status, ports};
+		const char *cols[] = {h->ip,
+				      d->manufacturer ? d->manufacturer : "-",
+				      d->brand ? d->brand : "-",
+				      d->model ? d->model : "-",
+				      cs_devtype_name(d->type),
+				      d->covered_status,
+				      ports};
 		static const size_t w[] = {15, 14, 10, 20, 8, 11, 40};
 		for (size_t i = 0; i < CS_ARRAY_SIZE(cols); i++) {
 			struct cs_buf cell;
@@ -364,9 +371,24 @@ static int pick_latest(void *ctx, const struct cs_scan_record *r)
 static int run(int argc, char **argv)
 {
 	enum {
-		O_EXCLUDE = 256, O_EXCLUDE_FILE, O_YES, O_POLICY, O_RATE, O_CONC, O_TIMEOUT,
-		O_RETRIES, O_PERHOST, O_SHARD, O_SEED, O_FORMAT, O_NOPROGRESS, O_NOSTORE, O_DB,
-		O_RESUME, O_DATADIR, O_IL
+		O_EXCLUDE = 256,
+		O_EXCLUDE_FILE,
+		O_YES,
+		O_POLICY,
+		O_RATE,
+		O_CONC,
+		O_TIMEOUT,
+		O_RETRIES,
+		O_PERHOST,
+		O_SHARD,
+		O_SEED,
+		O_FORMAT,
+		O_NOPROGRESS,
+		O_NOSTORE,
+		O_DB,
+		O_RESUME,
+		O_DATADIR,
+		O_IL
 	};
 	static const struct option opts[] = {
 		{"iL", required_argument, NULL, O_IL},
@@ -435,7 +457,8 @@ static int run(int argc, char **argv)
 		case O_YES: yes = true; break;
 		case 'p':
 			if (parse_ports(optarg, &o) != 0) {
-				fprintf(stderr, "camsweep scan: bad port list '%s' (1-65535, at most %d)\n",
+				fprintf(stderr,
+					"camsweep scan: bad port list '%s' (1-65535, at most %d)\n",
 					optarg, CS_SCAN_MAX_PORTS);
 				goto out;
 			}
@@ -515,7 +538,8 @@ static int run(int argc, char **argv)
 		goto out;
 	}
 	if (resume && nostore) {
-		fprintf(stderr, "camsweep scan: --resume needs the inventory (not with --no-store)\n");
+		fprintf(stderr,
+			"camsweep scan: --resume needs the inventory (not with --no-store)\n");
 		goto out;
 	}
 
@@ -527,7 +551,8 @@ static int run(int argc, char **argv)
 	if (resume) {
 		struct cs_scan_record *prev = NULL;
 		if (specs.len > 0) {
-			fprintf(stderr, "camsweep scan: --resume takes its targets from the scan\n");
+			fprintf(stderr,
+				"camsweep scan: --resume takes its targets from the scan\n");
 			rc = CS_EXIT_USAGE;
 			goto out;
 		}
@@ -556,8 +581,9 @@ static int run(int argc, char **argv)
 				n = sizeof(spec) - 1;
 			memcpy(spec, p, n);
 			spec[n] = '\0';
-			int r = strncmp(spec, "-iL:", 4) == 0 ? cs_targets_add_file(&t, spec + 4, &err)
-							      : cs_targets_add(&t, spec, &err);
+			int r = strncmp(spec, "-iL:", 4) == 0
+					? cs_targets_add_file(&t, spec + 4, &err)
+					: cs_targets_add(&t, spec, &err);
 			if (r != CS_OK) {
 				cs_scan_record_free(prev);
 				goto bad;
@@ -583,7 +609,8 @@ static int run(int argc, char **argv)
 			(long long)resume_id, (unsigned long long)o.start_pos);
 	}
 	if (specs.len == 0 || cs_targets_count(&t) == 0) {
-		fprintf(stderr, "camsweep scan: no targets%s (camsweep never picks targets for you)\n",
+		fprintf(stderr,
+			"camsweep scan: no targets%s (camsweep never picks targets for you)\n",
 			specs.len ? " left after exclusions" : "");
 		rc = CS_EXIT_USAGE;
 		goto out;
@@ -650,7 +677,9 @@ static int run(int argc, char **argv)
 	if (st.progress)
 		fputc('\n', stderr);
 	if (st.st != NULL) {
-		st.rec.status = r != CS_OK || st.failed ? "failed" : stop_flag ? "interrupted" : "done";
+		st.rec.status = r != CS_OK || st.failed ? "failed"
+				: stop_flag		? "interrupted"
+							: "done";
 		st.rec.done = stats.done;
 		st.rec.live = stats.live;
 		st.rec.devices = stats.devices;
@@ -664,8 +693,8 @@ static int run(int argc, char **argv)
 		goto out;
 	}
 	if (st.fmt == FMT_TABLE) {
-		fprintf(st.out, "%-15s %-14s %-10s %-20s %-8s %-11s %s\n", "ADDRESS", "MANUFACTURER",
-			"BRAND", "MODEL", "TYPE", "POLICY", "PORTS");
+		fprintf(st.out, "%-15s %-14s %-10s %-20s %-8s %-11s %s\n", "ADDRESS",
+			"MANUFACTURER", "BRAND", "MODEL", "TYPE", "POLICY", "PORTS");
 		if (st.rows.len > 0)
 			fwrite(st.rows.data, 1, st.rows.len, st.out);
 	}
@@ -673,10 +702,11 @@ static int run(int argc, char **argv)
 	if (st.st != NULL)
 		snprintf(scan_name, sizeof(scan_name), " %lld", (long long)st.rec.id);
 	fprintf(stderr,
-		"camsweep scan%s: %llu addresses in %.1fs, %llu live, %llu devices, %llu covered%s\n",
-		scan_name,
-		(unsigned long long)stats.done, stats.elapsed, (unsigned long long)stats.live,
-		(unsigned long long)stats.devices, (unsigned long long)stats.covered,
+		"camsweep scan%s: %llu addresses in %.1fs, %llu live, %llu devices, %llu "
+		"covered%s\n",
+		scan_name, (unsigned long long)stats.done, stats.elapsed,
+		(unsigned long long)stats.live, (unsigned long long)stats.devices,
+		(unsigned long long)stats.covered,
 		stop_flag ? " (interrupted: camsweep scan --resume continues)" : "");
 	rc = stop_flag ? 130 : CS_EXIT_OK;
 	goto out;

@@ -53,12 +53,12 @@ struct reply {
 
 struct host {
 	uint32_t addr;
-	uint64_t pos;       /* position in the (global) permuted order */
+	uint64_t pos;	    /* position in the (global) permuted order */
 	struct host *older; /* admission order, for the resume position */
 	struct host *newer;
-	uint8_t next_port;  /* index of the next port to start */
-	uint8_t running;    /* port conversations under way */
-	uint8_t finished;   /* port conversations done */
+	uint8_t next_port; /* index of the next port to start */
+	uint8_t running;   /* port conversations under way */
+	uint8_t finished;  /* port conversations done */
 	struct reply *replies, **tail;
 	size_t reply_bytes;
 	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS];
@@ -106,7 +106,7 @@ struct engine {
 	struct host *oldest, *newest; /* hosts in flight, in admission order */
 	size_t hosts_in_flight;
 	struct conn *queue_head, *queue_tail; /* connections waiting for capacity */
-	struct conn *all;                     /* every conn object */
+	struct conn *all;		      /* every conn object */
 	size_t open_conns;
 	struct timer *heap;
 	size_t nheap, capheap;
@@ -612,23 +612,16 @@ static void on_readable(struct engine *e, struct conn *c)
 static void on_event(struct engine *e, struct conn *c, uint32_t ev)
 {
 	switch (c->state) {
-	case C_CONNECTING:
-		on_connected(e, c);
-		break;
-	case C_HANDSHAKE:
-		on_handshake(e, c);
-		break;
+	case C_CONNECTING: on_connected(e, c); break;
+	case C_HANDSHAKE: on_handshake(e, c); break;
 	case C_SENDING:
 		if (ev & (EPOLLERR | EPOLLHUP) && !(ev & EPOLLOUT))
 			reply_complete(e, c);
 		else
 			on_writable(e, c);
 		break;
-	case C_READING:
-		on_readable(e, c);
-		break;
-	case C_QUEUED:
-		break;
+	case C_READING: on_readable(e, c); break;
+	case C_QUEUED: break;
 	}
 }
 
@@ -643,15 +636,12 @@ static void on_timeout(struct engine *e, struct conn *c)
 		}
 		port_done(e, c);
 		return;
-	case C_HANDSHAKE:
-		port_done(e, c);
-		return;
+	case C_HANDSHAKE: port_done(e, c); return;
 	case C_SENDING:
 	case C_READING:
 		reply_complete(e, c); /* a slow or stuck device: what it said so far counts */
 		return;
-	case C_QUEUED:
-		return;
+	case C_QUEUED: return;
 	}
 }
 
@@ -697,7 +687,8 @@ static void refill(struct engine *e)
 
 static int start_conn(struct engine *e, struct conn *c)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(c->port),
+	struct sockaddr_in sa = {.sin_family = AF_INET,
+				 .sin_port = htons(c->port),
 				 .sin_addr.s_addr = htonl(c->h->addr)};
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)

@@ -28,29 +28,29 @@
 #include <stdint.h>
 
 struct cs_probe_target {
-	uint32_t addr;    /* IPv4, host byte order */
+	uint32_t addr; /* IPv4, host byte order */
 	uint16_t port;
-	char host[16];    /* dotted quad, for Host: headers */
-	bool tls;         /* the connection is wrapped in TLS by the engine */
+	char host[16]; /* dotted quad, for Host: headers */
+	bool tls;      /* the connection is wrapped in TLS by the engine */
 };
 
 enum {
 	CS_PROBE_REPLY_MAX = 64 * 1024, /* bytes of one reply kept; more is cut */
-	CS_PROBE_REQ_MAX = 4096,        /* bytes of one request */
+	CS_PROBE_REQ_MAX = 4096,	/* bytes of one request */
 	CS_PROBE_MAX_STEPS = 8,
 };
 
 /* Result of complete(): is the reply in buf whole? */
 enum cs_probe_done {
-	CS_PROBE_MORE = 0,  /* wait for more bytes (the engine's deadline still applies) */
-	CS_PROBE_DONE = 1,  /* the reply is complete: observe it */
+	CS_PROBE_MORE = 0, /* wait for more bytes (the engine's deadline still applies) */
+	CS_PROBE_DONE = 1, /* the reply is complete: observe it */
 };
 
 struct cs_probe {
-	const char *name;      /* "http", "rtsp", "onvif", "hik-sdk", "dahua-dvrip", "tls" */
-	const char *summary;   /* one line for --help and docs */
-	bool server_first;     /* the server speaks first: step 0 sends nothing and reads */
-	bool wants_tls;        /* run inside TLS (https): the engine handshakes first */
+	const char *name;    /* "http", "rtsp", "onvif", "hik-sdk", "dahua-dvrip", "tls" */
+	const char *summary; /* one line for --help and docs */
+	bool server_first;   /* the server speaks first: step 0 sends nothing and reads */
+	bool wants_tls;	     /* run inside TLS (https): the engine handshakes first */
 
 	/*
 	 * Write the request of `step` (0-based) into buf[0..cap) and its length into *len.

@@ -22,7 +22,7 @@ enum { CS_SCAN_MAX_PORTS = 64 };
 
 struct cs_scan_port_result {
 	uint16_t port;
-	bool open;         /* the connection was accepted */
+	bool open;	   /* the connection was accepted */
 	const char *proto; /* the protocol recognised ("http", "rtsp", ...), or NULL */
 	bool tls;
 };
@@ -32,35 +32,35 @@ struct cs_scan_host {
 	uint32_t addr; /* host byte order */
 	char ip[16];
 	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS];
-	size_t nports; /* open ports only */
+	size_t nports;			/* open ports only */
 	const struct cs_device *device; /* identified and judged; NULL when no port was open */
 };
 
 struct cs_scan_stats {
-	uint64_t total;      /* addresses in this shard */
-	uint64_t done;       /* addresses finished */
-	uint64_t live;       /* addresses with an open port */
+	uint64_t total;	     /* addresses in this shard */
+	uint64_t done;	     /* addresses finished */
+	uint64_t live;	     /* addresses with an open port */
 	uint64_t devices;    /* live addresses identified as a maker's device or a camera type */
 	uint64_t covered;    /* devices covered by a policy */
 	uint64_t connects;   /* connection attempts */
 	uint64_t open_ports; /* ports that accepted */
 	uint64_t resume_pos; /* every address before this position in the order is done */
-	double elapsed;      /* seconds */
+	double elapsed;	     /* seconds */
 };
 
 struct cs_scan_opts {
 	uint16_t ports[CS_SCAN_MAX_PORTS];
 	size_t nports;
-	unsigned rate;        /* new connections per second; 0: no limit */
+	unsigned rate;	      /* new connections per second; 0: no limit */
 	unsigned concurrency; /* open connections at most */
 	unsigned timeout_ms;  /* to connect, and between bytes of a reply */
 	unsigned retries;     /* extra connection attempts after a connect timeout */
 	unsigned per_host;    /* open connections to one host at most (fragile devices) */
 	uint64_t seed;
 	unsigned shard, nshards; /* 1-based shard of nshards */
-	uint64_t start_pos;      /* resume: first position in this shard's order */
-	const char *policy;      /* comma-separated profile ids, or NULL for all */
-	const char *data_dir;    /* for the probe payloads */
+	uint64_t start_pos;	 /* resume: first position in this shard's order */
+	const char *policy;	 /* comma-separated profile ids, or NULL for all */
+	const char *data_dir;	 /* for the probe payloads */
 
 	/* Called for every finished live host; return non-zero to stop the scan. */
 	int (*on_host)(void *ctx, const struct cs_scan_host *h);
