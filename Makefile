@@ -4,7 +4,8 @@
 # and the tree is small enough that a generator (CMake, Meson) would add a layer without adding
 # anything we need. Sources are found by wildcard, so adding a module never means editing this file.
 #
-#   make            release build: ./camsweep
+#   make            release build: ./camsweep and ./camsweep-sim
+#   make sim        the simulated estate only: ./camsweep-sim (docs/sim.md)
 #   make test       unit and end-to-end tests under AddressSanitizer and UBSan
 #   make bench      benchmarks (release build)
 #   make check-style  clang-format and the banned-function check
@@ -34,19 +35,30 @@ LIB_SRC  := $(sort $(wildcard src/common/*.c src/proto/*.c src/ident/*.c src/pol
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC:= $(sort $(wildcard bench/identify/*.c))
+MINLOOP_SRC := bench/scan/minloop.c
+SIM_SRC  := $(sort $(wildcard sim/*.c))
 
 OBJ      := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(CLI_SRC))
 LIBOBJ   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC))
 SOBJ     := $(patsubst %.c,build/san/%.o,$(LIB_SRC) $(CLI_SRC))
 SLIBOBJ  := $(patsubst %.c,build/san/%.o,$(LIB_SRC))
 TOBJ     := $(patsubst %.c,build/san/%.o,$(TEST_SRC))
+# The simulator links only the common objects: it must not share the scanner's parsers.
+SIMOBJ   := $(patsubst %.c,build/rel/%.o,$(SIM_SRC) $(sort $(wildcard src/common/*.c)))
+SSIMOBJ  := $(patsubst %.c,build/san/%.o,$(SIM_SRC) $(sort $(wildcard src/common/*.c)))
 
-.PHONY: all test bench clean check-style check-format demo install
-all: camsweep
+.PHONY: all test bench clean check-style check-format demo install sim
+all: camsweep camsweep-sim
 
 camsweep: $(OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+camsweep-sim: $(SIMOBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+sim: camsweep-sim
 
 # V=1 shows the full compiler command lines.
 Q := $(if $(V),,@)
@@ -66,21 +78,34 @@ build/san/camsweep: $(SOBJ)
 	@echo "  LD(san) $@"
 	$(Q)$(CC) $(CFLAGS_ALL) $(SAN) -o $@ $^ $(LDLIBS_ALL)
 
+# The sanitised simulator is what tests/unit/test_sim*.c run (CS_SIM_BIN).
+build/san/camsweep-sim: $(SSIMOBJ)
+	@echo "  LD(san) $@"
+	$(Q)$(CC) $(CFLAGS_ALL) $(SAN) -o $@ $^ $(LDLIBS_ALL)
+
 build/san/run-tests: $(TOBJ) $(SLIBOBJ)
 	@echo "  LD(san) $@"
 	$(Q)$(CC) $(CFLAGS_ALL) $(SAN) -o $@ $^ $(LDLIBS_ALL)
 
-test: build/san/run-tests build/san/camsweep
-	CS_TEST_BIN=build/san/camsweep CS_DATA_DIR=data ./build/san/run-tests $(TESTS)
+test: build/san/run-tests build/san/camsweep build/san/camsweep-sim
+	CS_TEST_BIN=build/san/camsweep CS_SIM_BIN=build/san/camsweep-sim CS_DATA_DIR=data \
+		./build/san/run-tests $(TESTS)
 
 build/rel/bench-identify: $(patsubst %.c,build/rel/%.o,$(BENCH_SRC)) $(LIBOBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
+# The minimal epoll client bench/scan/run measures this machine's limit with; it uses nothing
+# from src/, so that it stays the smallest possible loop.
+build/rel/bench-minloop: $(patsubst %.c,build/rel/%.o,$(MINLOOP_SRC))
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^
+
 bench: build/rel/bench-identify camsweep
 	./bench/identify/run
 
-FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(BENCH_SRC) $(wildcard src/*/*.h tests/unit/*.h)
+FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(BENCH_SRC) $(MINLOOP_SRC) $(SIM_SRC) \
+	     $(wildcard src/*/*.h tests/unit/*.h sim/*.h)
 
 check-style: check-format
 	./tools/check-banned
@@ -102,6 +127,6 @@ install: camsweep
 	install -m 644 man/camsweep.1 $(DESTDIR)$(PREFIX)/share/man/man1/camsweep.1
 
 clean:
-	rm -rf build camsweep
+	rm -rf build camsweep camsweep-sim
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -247,6 +247,12 @@ static void judge_maker(struct judge *j, const struct cs_policy *p, int m, bool 
 		bool owner_nil = p->include_nil && kb->makers[b->owner].nil == CS_NIL_YES;
 		if (oe == NULL && !owner_nil)
 			continue;
+		/* A maker whose own hardware is evidenced is not suspect because it relabels some
+		 * other maker's products on the side (Bosch's DIVAR recorders): only a label, or a
+		 * brand that relabels most of its range, needs the real maker confirmed. */
+		if (evidenced && b->relation != CS_REL_SUBSIDIARY &&
+		    (b->relation == CS_REL_FORMER_OEM || b->share == CS_SHARE_SOME))
+			continue;
 		const char *owner = kb->makers[b->owner].name;
 		const char *via;
 		const char *status = "review";

@@ -76,13 +76,17 @@ struct conn {
 	int step;
 	unsigned attempts;
 	bool tls, port_open, got_cert;
+	bool stalled; /* the last reply ran into its deadline */
 	SSL *ssl;
 	char *req; /* the request being sent, and how far */
 	size_t req_len, req_off;
 	char *buf; /* the reply so far */
 	size_t len, cap;
 	uint64_t deadline;
+	uint64_t step_end; /* a step never lasts longer than this, however the bytes trickle */
 	uint32_t gen;
+	uint32_t timers; /* heap entries pointing here: the object outlives them */
+	bool dead;	 /* finished; freed when the last heap entry is popped */
 	struct conn *next_queued;
 	struct conn *all_prev, *all_next; /* every live conn object, to free on a stop */
 };
@@ -159,6 +163,7 @@ static void heap_push(struct engine *e, struct conn *c, uint64_t at)
 		i = (i - 1) / 2;
 	}
 	e->heap[i] = (struct timer){at, c, c->gen};
+	c->timers++;
 }
 
 static struct timer heap_pop(struct engine *e)
@@ -355,6 +360,10 @@ static void close_socket(struct engine *e, struct conn *c)
 }
 
 /* The port's conversation is over: the connection object goes, the host may be done. */
+/*
+ * A finished connection leaves the list of live ones at once, but its memory stays until the
+ * deadline heap holds no entry pointing at it (lazy deletion would otherwise read freed memory).
+ */
 static void free_conn(struct engine *e, struct conn *c)
 {
 	if (c->all_prev != NULL)
@@ -363,9 +372,13 @@ static void free_conn(struct engine *e, struct conn *c)
 		e->all = c->all_next;
 	if (c->all_next != NULL)
 		c->all_next->all_prev = c->all_prev;
+	c->all_prev = c->all_next = NULL;
 	free(c->buf);
 	free(c->req);
-	free(c);
+	c->buf = c->req = NULL;
+	c->dead = true;
+	if (c->timers == 0)
+		free(c);
 }
 
 static void port_done(struct engine *e, struct conn *c)
@@ -391,6 +404,7 @@ static void next_step(struct engine *e, struct conn *c)
 	c->step++;
 	c->len = 0;
 	c->attempts = 0;
+	c->stalled = false;
 	if (c->step >= CS_PROBE_MAX_STEPS ||
 	    c->probe->request(&t, c->step, probe_buf, sizeof(probe_buf), &len) != CS_OK) {
 		port_done(e, c);
@@ -429,8 +443,9 @@ static void reply_complete(struct engine *e, struct conn *c)
 		next_step(e, c);
 		return;
 	}
-	if (c->len == 0) {
-		/* A step that got no answer at all: the device is not talking; stop here. */
+	if (c->len == 0 || c->stalled) {
+		/* No answer, or one that never finished: the device is not talking properly;
+		 * stop here. */
 		port_done(e, c);
 		return;
 	}
@@ -472,7 +487,9 @@ static void begin_send(struct engine *e, struct conn *c)
 	}
 	c->state = c->req_len > 0 ? C_SENDING : C_READING;
 	want(e, c, c->req_len > 0 ? EPOLLOUT : EPOLLIN);
-	heap_push(e, c, now_ms() + e->o->timeout_ms);
+	uint64_t t0 = now_ms();
+	c->step_end = t0 + 4 * (uint64_t)e->o->timeout_ms;
+	heap_push(e, c, t0 + e->o->timeout_ms);
 }
 
 static ssize_t conn_write(struct conn *c, const void *p, size_t n)
@@ -597,9 +614,10 @@ static void on_readable(struct engine *e, struct conn *c)
 				reply_complete(e, c);
 				return;
 			}
-			/* Each byte that arrives buys the reply another timeout, as in a browser:
-			 * but never more than the reply cap, so a trickle cannot hold us forever. */
-			heap_push(e, c, now_ms() + e->o->timeout_ms);
+			/* Each byte that arrives buys the reply another timeout, as in a browser,
+			 * but a step never outlives step_end: a trickle cannot hold us forever. */
+			uint64_t at = now_ms() + e->o->timeout_ms;
+			heap_push(e, c, at < c->step_end ? at : c->step_end);
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -639,7 +657,10 @@ static void on_timeout(struct engine *e, struct conn *c)
 	case C_HANDSHAKE: port_done(e, c); return;
 	case C_SENDING:
 	case C_READING:
-		reply_complete(e, c); /* a slow or stuck device: what it said so far counts */
+		/* A slow or stuck device: what it said so far counts, but the conversation ends
+		 * here rather than spending the same wait on every later step. */
+		c->stalled = true;
+		reply_complete(e, c);
 		return;
 	case C_QUEUED: return;
 	}
@@ -848,8 +869,13 @@ int cs_scan_run(const struct cs_targets *t, const struct cs_scan_opts *o, const 
 		uint64_t t1 = now_ms();
 		while (e.nheap > 0 && e.heap[0].at <= t1) {
 			struct timer tm = heap_pop(&e);
-			if (tm.gen == tm.c->gen && tm.c->fd >= 0)
+			tm.c->timers--;
+			if (tm.c->dead) {
+				if (tm.c->timers == 0)
+					free(tm.c);
+			} else if (tm.gen == tm.c->gen && tm.c->fd >= 0) {
 				on_timeout(&e, tm.c);
+			}
 		}
 		progress(&e, false);
 	}
@@ -868,6 +894,12 @@ out:
 	}
 	if (stats != NULL)
 		*stats = e.stats;
+	/* Connections kept alive only by heap entries go with the heap. */
+	for (size_t i = 0; i < e.nheap; i++) {
+		struct conn *c = e.heap[i].c;
+		if (--c->timers == 0 && c->dead)
+			free(c);
+	}
 	free(e.heap);
 	if (e.ep >= 0)
 		close(e.ep);

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Run inside a fresh network namespace (unshare -n): the simulated estate on 127.55.0.0/27 and
+# camsweep's sweeps of it. Packets never leave the namespace. Writes results into $1.
+#   full.jsonl            one whole sweep, recorded in $1/inv.db
+#   shard-{1,2,3}.jsonl   the same space split three ways (same seed)
+#   resumed-*.jsonl       a sweep interrupted by SIGINT, then --resume'd
+set -u
+out=$1
+bin=${CS_TEST_BIN:-./camsweep}
+sim=${CS_SIM_BIN:-./camsweep-sim}
+ip link set lo up
+"$sim" --estate sim/demo.estate --quiet --hold 5 &
+simpid=$!
+trap 'kill $simpid 2>/dev/null; wait $simpid 2>/dev/null' EXIT
+for _ in $(seq 50); do
+	(exec 3<>/dev/tcp/127.55.0.1/80) 2>/dev/null && break
+	sleep 0.1
+done
+common=(--no-progress --format jsonl --timeout 600 --seed 42)
+"$bin" scan "${common[@]}" --db "$out/inv.db" 127.55.0.0/27 >"$out/full.jsonl" 2>"$out/full.err"
+echo "$?" >"$out/full.rc"
+for i in 1 2 3; do
+	"$bin" scan "${common[@]}" --no-store --shard "$i/3" 127.55.0.0/27 >"$out/shard-$i.jsonl" 2>/dev/null
+done
+# Interrupt a slow sweep (one connection at a time) part-way, then resume it.
+"$bin" scan --no-progress --format jsonl --timeout 600 --seed 7 --concurrency 2 --rate 40 \
+	--db "$out/resume.db" 127.55.0.0/27 >"$out/resumed-1.jsonl" 2>"$out/resumed-1.err" &
+scanpid=$!
+sleep 2
+kill -INT $scanpid
+wait $scanpid
+echo "$?" >"$out/resumed-1.rc"
+"$bin" scan --no-progress --format jsonl --db "$out/resume.db" --resume \
+	>"$out/resumed-2.jsonl" 2>"$out/resumed-2.err"
+echo "$?" >"$out/resumed-2.rc"
+"$bin" devices --db "$out/inv.db" --format json >"$out/devices.json" 2>/dev/null
+exit 0
