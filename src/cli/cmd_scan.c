@@ -93,14 +93,25 @@ static void on_signal(int sig)
 
 enum fmt { FMT_TABLE, FMT_JSONL, FMT_CSV };
 
+struct row {
+	uint32_t addr;
+	char *text;
+};
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
 struct state {
 	enum fmt fmt;
 	FILE *out;
 	struct cs_store *st;
 	struct cs_scan_record rec;
 	bool progress, tty;
-	struct cs_buf rows; /* table rows, printed at the end */
-	size_t nrows;
+	struct row *rows; /* table rows, printed at the end in address order */
+	size_t nrows, caprows;
 	uint64_t last_saved;
 	struct cs_scan_stats last;
 	int failed;
@@ -282,7 +293,9 @@ static int on_host(void *ctx, const struct cs_scan_host *h)
 		fputs("\r\n", st->out);
 	} else {
 		/* Table rows wait for the end; keep them compact and terminal-safe. */
-		struct cs_buf *r = &st->rows;
+		struct cs_buf line;
+		struct cs_buf *r = &line;
+		cs_buf_init(&line, 4096);
 		const char *cols[] = {h->ip,
 				      d->manufacturer ? d->manufacturer : "-",
 				      d->brand ? d->brand : "-",
@@ -299,7 +312,18 @@ static int on_host(void *ctx, const struct cs_scan_host *h)
 			cs_buf_free(&cell);
 		}
 		cs_buf_putc(r, '\n');
-		st->nrows++;
+		if (st->nrows == st->caprows) {
+			size_t cap = st->caprows ? st->caprows * 2 : 256;
+			struct row *rows = realloc(st->rows, cap * sizeof(*rows));
+			if (rows == NULL) {
+				cs_buf_free(&line);
+				return 0;
+			}
+			st->rows = rows;
+			st->caprows = cap;
+		}
+		st->rows[st->nrows].addr = h->addr;
+		st->rows[st->nrows++].text = cs_buf_steal(&line);
 	}
 	return 0;
 }
@@ -431,7 +455,6 @@ static int run(int argc, char **argv)
 	cs_scan_opts_defaults(&o);
 	cs_targets_init(&t);
 	memset(&st, 0, sizeof(st));
-	cs_buf_init(&st.rows, 64 << 20);
 	cs_buf_init(&specs, 16 << 20);
 	cs_buf_init(&excludes, 1 << 20);
 	/* nmap spells it -iL: turn it into --iL before getopt sees it. */
@@ -695,8 +718,9 @@ static int run(int argc, char **argv)
 	if (st.fmt == FMT_TABLE) {
 		fprintf(st.out, "%-15s %-14s %-10s %-20s %-8s %-11s %s\n", "ADDRESS",
 			"MANUFACTURER", "BRAND", "MODEL", "TYPE", "POLICY", "PORTS");
-		if (st.rows.len > 0)
-			fwrite(st.rows.data, 1, st.rows.len, st.out);
+		qsort(st.rows, st.nrows, sizeof(*st.rows), cmp_row);
+		for (size_t i = 0; i < st.nrows; i++)
+			fputs(st.rows[i].text, st.out);
 	}
 	char scan_name[32] = "";
 	if (st.st != NULL)
@@ -723,7 +747,9 @@ out:
 	cs_store_close(st.st);
 	cs_kb_free(kb);
 	cs_targets_free(&t);
-	cs_buf_free(&st.rows);
+	for (size_t i = 0; i < st.nrows; i++)
+		free(st.rows[i].text);
+	free(st.rows);
 	cs_buf_free(&specs);
 	cs_buf_free(&excludes);
 	free(policy);

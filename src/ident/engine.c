@@ -354,7 +354,15 @@ static void apply_rule(struct cs_ident *id, const struct cs_rule *r, const struc
 		       const PCRE2_SIZE *ov, uint32_t npairs)
 {
 	double w = r->weight * o->trust;
-	struct cs_evidence *e = add_evidence(id, o, r->id, w);
+	struct cs_evidence *e;
+	if (o->sig == CS_SIG_HTTP_BODY && ov != NULL && ov[1] > ov[0] && ov[1] <= o->value.n) {
+		/* Show what a body pattern matched, not the start of the page. */
+		struct obs shown = *o;
+		shown.value = cs_sv_make(o->value.p + ov[0], ov[1] - ov[0]);
+		e = add_evidence(id, &shown, r->id, w);
+	} else {
+		e = add_evidence(id, o, r->id, w);
+	}
 	for (int i = 0; i < r->nsets; i++) {
 		const struct cs_rule_set *s = &r->sets[i];
 		struct cs_sv v;
