@@ -34,4 +34,15 @@ echo "$?" >"$out/resumed-1.rc"
 	>"$out/resumed-2.jsonl" 2>"$out/resumed-2.err"
 echo "$?" >"$out/resumed-2.rc"
 "$bin" devices --db "$out/inv.db" --format json >"$out/devices.json" 2>/dev/null
+# Rate: 32 addresses x 9 ports is at least 288 connections; at 60 a second that takes >= 4.8 s.
+start=$(date +%s%N)
+"$bin" scan --no-progress --no-store --format jsonl --timeout 600 --rate 60 127.55.0.0/27 \
+	>/dev/null 2>&1
+echo $((($(date +%s%N) - start) / 1000000)) >"$out/rate.ms"
+# Deadlines: the seven hostile devices (trickling, endless, lying, silent...) with a 300 ms
+# timeout must not hold the sweep: each step is cut at four timeouts.
+start=$(date +%s%N)
+"$bin" scan --no-progress --no-store --format jsonl --timeout 300 127.55.0.19-25 \
+	>"$out/hostile.jsonl" 2>/dev/null
+echo $((($(date +%s%N) - start) / 1000000)) >"$out/hostile.ms"
 exit 0

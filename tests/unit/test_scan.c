@@ -193,3 +193,38 @@ TEST(scan_records_devices_in_the_inventory)
 	CHECK(covered >= 9);
 	json_decref(j);
 }
+
+static long read_number(const char *name)
+{
+	char path[128], buf[32];
+	snprintf(path, sizeof(path), "%s/%s", outdir, name);
+	FILE *f = fopen(path, "r");
+	if (f == NULL || fgets(buf, sizeof(buf), f) == NULL) {
+		if (f != NULL)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return strtol(buf, NULL, 10);
+}
+
+TEST(scan_rate_limit_is_respected)
+{
+	if (!run_sweeps())
+		return;
+	long ms = read_number("rate.ms");
+	/* A lower bound only: the limit must hold; how fast the machine is does not matter. */
+	CHECK(ms >= 4500);
+}
+
+TEST(scan_hostile_devices_cannot_hold_the_sweep)
+{
+	json_t *v[16];
+	if (!run_sweeps())
+		return;
+	long ms = read_number("hostile.ms");
+	CHECK(ms >= 0 && ms < 20000);
+	size_t n = load("hostile.jsonl", v, 16);
+	CHECK_INT(n, 7);
+	free_all(v, n);
+}

@@ -1188,8 +1188,6 @@ TEST(sim_namespace_wildcard_mode)
 	int st = 0;
 	waitpid(child, &st, 0);
 	int code = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-	if (getenv("CS_SIM_DEBUG") != NULL)
-		fprintf(stderr, "namespace child: %d\n", code);
 	if (code != 77)
 		CHECK_INT(code, 0);
 }
