@@ -35,7 +35,7 @@ LIB_SRC  := $(sort $(wildcard src/common/*.c src/proto/*.c src/ident/*.c src/pol
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC:= $(sort $(wildcard bench/identify/*.c))
-MINLOOP_SRC := bench/scan/minloop.c
+MINLOOP_SRC := $(wildcard bench/scan/minloop.c)
 SIM_SRC  := $(sort $(wildcard sim/*.c))
 
 OBJ      := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(CLI_SRC))
