@@ -63,6 +63,8 @@ const struct cs_cli_cmd cs_cmd_scan = {
 	"  --shard I/N          scan only shard I of N: N scanners with the same --seed and\n"
 	"                       targets split the space exactly, each address in one shard\n"
 	"  --seed N             the order's seed (default: random, recorded for --resume)\n"
+	"  --thorough           try every port of every address: without it an address whose\n"
+	"                       first ports neither accept nor refuse is taken to be empty\n"
 	"\n"
 	"Output and inventory:\n"
 	"  --format FMT         table (default on a terminal), jsonl or csv\n"
@@ -340,6 +342,7 @@ static char *options_json(const struct cs_scan_opts *o, const char *excludes)
 	json_object_set_new(j, "timeout_ms", json_integer(o->timeout_ms));
 	json_object_set_new(j, "retries", json_integer(o->retries));
 	json_object_set_new(j, "per_host", json_integer(o->per_host));
+	json_object_set_new(j, "thorough", json_boolean(o->thorough));
 	json_object_set_new(j, "exclude", json_string(excludes != NULL ? excludes : ""));
 	json_object_set_new(j, "policy", o->policy != NULL ? json_string(o->policy) : json_null());
 	char *s = json_dumps(j, JSON_COMPACT);
@@ -367,6 +370,7 @@ static int apply_options_json(const char *s, struct cs_scan_opts *o, struct cs_t
 	o->timeout_ms = (unsigned)json_integer_value(json_object_get(j, "timeout_ms"));
 	o->retries = (unsigned)json_integer_value(json_object_get(j, "retries"));
 	o->per_host = (unsigned)json_integer_value(json_object_get(j, "per_host"));
+	o->thorough = json_is_true(json_object_get(j, "thorough"));
 	const char *ex = json_string_value(json_object_get(j, "exclude"));
 	const char *pol = json_string_value(json_object_get(j, "policy"));
 	int r = CS_OK;
@@ -412,7 +416,8 @@ static int run(int argc, char **argv)
 		O_DB,
 		O_RESUME,
 		O_DATADIR,
-		O_IL
+		O_IL,
+		O_THOROUGH
 	};
 	static const struct option opts[] = {
 		{"iL", required_argument, NULL, O_IL},
@@ -435,6 +440,7 @@ static int run(int argc, char **argv)
 		{"db", required_argument, NULL, O_DB},
 		{"resume", optional_argument, NULL, O_RESUME},
 		{"data-dir", required_argument, NULL, O_DATADIR},
+		{"thorough", no_argument, NULL, O_THOROUGH},
 		{NULL, 0, NULL, 0},
 	};
 	struct cs_scan_opts o;
@@ -536,6 +542,7 @@ static int run(int argc, char **argv)
 			}
 			break;
 		case O_DATADIR: kopts.data_dir = optarg; break;
+		case O_THOROUGH: o.thorough = true; break;
 		default: goto out;
 		}
 	}

@@ -59,6 +59,8 @@ struct host {
 	uint8_t next_port; /* index of the next port to start */
 	uint8_t running;   /* port conversations under way */
 	uint8_t finished;  /* port conversations done */
+	bool alive;	   /* some port accepted or refused: the address is in use */
+	uint8_t silent;	   /* ports that answered nothing at all (every attempt timed out) */
 	struct reply *replies, **tail;
 	size_t reply_bytes;
 	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS];
@@ -331,6 +333,16 @@ static struct conn *new_conn(struct engine *e, struct host *h, uint16_t port)
 
 static void start_next_port(struct engine *e, struct host *h)
 {
+	/*
+	 * An address whose first ports all timed out, answering neither yes nor no, is taken to
+	 * be empty, as nmap's host discovery would: the rest of its ports are not tried. Real
+	 * cameras answer on their web or RTSP port, which come first. --thorough tries them all.
+	 */
+	if (!e->o->thorough && !h->alive && h->silent >= e->o->per_host &&
+	    h->silent >= (e->o->nports < 3 ? e->o->nports : 3)) {
+		h->finished += (uint8_t)(e->o->nports - h->next_port);
+		h->next_port = (uint8_t)e->o->nports;
+	}
 	while (h->running < e->o->per_host && h->next_port < e->o->nports) {
 		struct conn *c = new_conn(e, h, e->o->ports[h->next_port++]);
 		if (c == NULL) {
@@ -525,6 +537,8 @@ static void on_connected(struct engine *e, struct conn *c)
 	int soerr = 0;
 	socklen_t sl = sizeof(soerr);
 	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+	if (soerr == 0 || soerr == ECONNREFUSED)
+		c->h->alive = true; /* an accept or a refusal: something lives at this address */
 	if (soerr != 0) {
 		/* Refused or unreachable: the port is closed; nothing more to learn here. */
 		port_done(e, c);
@@ -648,10 +662,14 @@ static void on_timeout(struct engine *e, struct conn *c)
 	switch (c->state) {
 	case C_CONNECTING:
 		close_socket(e, c);
-		if (++c->attempts <= e->o->retries && !c->port_open) {
-			enqueue_conn(e, c); /* a lost SYN: try again, politely queued */
+		/* Retry a lost SYN only where the address has shown life: on a sparse network
+		 * most addresses are empty, and retrying them doubles the cost of the sweep. */
+		if (++c->attempts <= e->o->retries && !c->port_open && c->h->alive) {
+			enqueue_conn(e, c);
 			return;
 		}
+		if (!c->port_open)
+			c->h->silent++;
 		port_done(e, c);
 		return;
 	case C_HANDSHAKE: port_done(e, c); return;

@@ -56,6 +56,7 @@ struct cs_scan_opts {
 	unsigned timeout_ms;  /* to connect, and between bytes of a reply */
 	unsigned retries;     /* extra connection attempts after a connect timeout */
 	unsigned per_host;    /* open connections to one host at most (fragile devices) */
+	bool thorough;	      /* try every port even of addresses that answered nothing */
 	uint64_t seed;
 	unsigned shard, nshards; /* 1-based shard of nshards */
 	uint64_t start_pos;	 /* resume: first position in this shard's order */
