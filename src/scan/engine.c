@@ -38,6 +38,7 @@
 enum {
 	HOST_REPLY_BYTES = 256 * 1024, /* all replies of one host, at most */
 	READ_CHUNK = 16 * 1024,
+	GREETING_WAIT_MS = 400, /* how long a server-first port may take to greet */
 	MAX_EVENTS = 1024,
 };
 
@@ -501,7 +502,12 @@ static void begin_send(struct engine *e, struct conn *c)
 	want(e, c, c->req_len > 0 ? EPOLLOUT : EPOLLIN);
 	uint64_t t0 = now_ms();
 	c->step_end = t0 + 4 * (uint64_t)e->o->timeout_ms;
-	heap_push(e, c, t0 + e->o->timeout_ms);
+	/* A greeting comes at once or not at all (a device that greets does so on accept): wait
+	 * a short while for it, then fall back to asking, rather than a whole timeout. */
+	uint64_t wait = e->o->timeout_ms;
+	if (c->req_len == 0 && wait > GREETING_WAIT_MS)
+		wait = GREETING_WAIT_MS;
+	heap_push(e, c, t0 + wait);
 }
 
 static ssize_t conn_write(struct conn *c, const void *p, size_t n)
