@@ -137,7 +137,7 @@ void cs_scan_opts_defaults(struct cs_scan_opts *o)
 	for (size_t i = 0; i < cs_ndefault_ports && i < CS_SCAN_MAX_PORTS; i++)
 		o->ports[o->nports++] = cs_default_ports[i];
 	o->rate = 10000;
-	o->concurrency = 4096;
+	o->concurrency = 16384;
 	o->timeout_ms = 1500;
 	o->retries = 1;
 	o->per_host = 3;
