@@ -140,3 +140,27 @@ void cs_hex_encode(char *dst, const unsigned char *src, size_t n)
 	}
 	dst[2 * n] = '\0';
 }
+
+size_t cs_utf8_clip(const char *s, size_t n)
+{
+	size_t i = n;
+	int back = 0;
+	while (i > 0 && back < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
+		i--;
+		back++;
+	}
+	if (i == 0)
+		return n;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	return (size_t)back + 1 < want ? i - 1 : n;
+}
+
+void cs_sv_copy_clipped(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (cap == 0)
+		return;
+	if (n > cap - 1)
+		n = cs_utf8_clip(s, cap - 1);
+	cs_sv_copy(dst, cap, cs_sv_make(s, n));
+}

@@ -42,6 +42,11 @@ static inline unsigned char cs_lower(unsigned char c)
 /* Copy at most cap-1 bytes of s into dst and NUL-terminate; returns dst. */
 char *cs_sv_copy(char *dst, size_t cap, struct cs_sv s);
 
+/* Length of s[0..n) without a UTF-8 sequence cut short at the end. */
+size_t cs_utf8_clip(const char *s, size_t n);
+/* Like cs_sv_copy, but a cut never splits a UTF-8 sequence. */
+void cs_sv_copy_clipped(char *dst, size_t cap, const char *s, size_t n);
+
 /* Bounded strdup of a view: caller must free. NULL on allocation failure. */
 char *cs_sv_dup(struct cs_sv s);
 

@@ -141,22 +141,6 @@ static size_t entity(const char *in, size_t n, char *b, size_t *blen)
 	return 0;
 }
 
-/* Length of s[0..n) without a UTF-8 sequence cut short at the end. */
-static size_t utf8_clip(const char *s, size_t n)
-{
-	size_t i = n;
-	int back = 0;
-	while (i > 0 && back < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
-		i--;
-		back++;
-	}
-	if (i == 0)
-		return n;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-	return (size_t)back + 1 < want ? i - 1 : n;
-}
-
 size_t cs_html_decode_entities(const char *in, size_t n, char *out, size_t cap)
 {
 	size_t o = 0;
@@ -183,7 +167,7 @@ size_t cs_html_decode_entities(const char *in, size_t n, char *out, size_t cap)
 		i += used;
 	}
 	if (cut)
-		o = utf8_clip(out, o);
+		o = cs_utf8_clip(out, o);
 	out[o] = '\0';
 	return o;
 }

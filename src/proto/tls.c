@@ -30,29 +30,6 @@
 
 enum { MAX_RDN_PARTS = 64 };
 
-/* Length of s[0..n) without a UTF-8 sequence cut short at the end. */
-static size_t utf8_clip(const char *s, size_t n)
-{
-	size_t i = n;
-	int back = 0;
-	while (i > 0 && back < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
-		i--;
-		back++;
-	}
-	if (i == 0)
-		return n;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-	return (size_t)back + 1 < want ? i - 1 : n;
-}
-
-static void copy_clipped(char *dst, size_t cap, const char *s, size_t n)
-{
-	if (n > cap - 1)
-		n = utf8_clip(s, cap - 1);
-	cs_sv_copy(dst, cap, cs_sv_make(s, n));
-}
-
 /* ---- certificates ---------------------------------------------------------------------- */
 
 /* Certificates are never encrypted; refusing a passphrase keeps OpenSSL off the terminal. */
@@ -108,7 +85,7 @@ static int print_name(const X509_NAME *name, char *dst, size_t cap)
 			long len = BIO_get_mem_data(b, &data);
 			size_t n = len > 0 ? (size_t)len : 0;
 			if (utf8_valid(data, n) || i + 1 == CS_ARRAY_SIZE(flags)) {
-				copy_clipped(dst, cap, data, n);
+				cs_sv_copy_clipped(dst, cap, data, n);
 				r = CS_OK;
 			}
 		}
@@ -134,7 +111,8 @@ static void get_sans(X509 *x, struct cs_tls_cert *out)
 			if (out->nsan >= CS_TLS_MAX_SAN || len < 0)
 				continue;
 			s->kind = CS_TLS_SAN_DNS;
-			copy_clipped(s->value, sizeof(s->value), (const char *)d, (size_t)len);
+			cs_sv_copy_clipped(s->value, sizeof(s->value), (const char *)d,
+					   (size_t)len);
 			/* A NUL inside a name ("good.com\0.evil") must not shorten it silently. */
 			for (size_t k = 0; k < (size_t)len && k < sizeof(s->value) - 1; k++)
 				if ((unsigned char)d[k] < 0x20 || d[k] == 0x7f)
@@ -531,6 +509,6 @@ int cs_tls_parse_dn_line(const char *p, size_t n, struct cs_tls_cert *out)
 			put_value_byte(&o, dec[k], k, m);
 	}
 	/* The writer stops at the first unit that does not fit, which may be inside a character. */
-	copy_clipped(target, cap, buf, o.full ? utf8_clip(buf, o.len) : o.len);
+	cs_sv_copy_clipped(target, cap, buf, o.full ? cs_utf8_clip(buf, o.len) : o.len);
 	return CS_OK;
 }

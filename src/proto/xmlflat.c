@@ -63,29 +63,6 @@ static bool is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Length of s[0..n) without a UTF-8 sequence cut short at the end. */
-static size_t utf8_clip(const char *s, size_t n)
-{
-	size_t i = n;
-	int back = 0;
-	while (i > 0 && back < 3 && ((unsigned char)s[i - 1] & 0xc0) == 0x80) {
-		i--;
-		back++;
-	}
-	if (i == 0)
-		return n;
-	unsigned char lead = (unsigned char)s[i - 1];
-	size_t want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-	return (size_t)back + 1 < want ? i - 1 : n;
-}
-
-static void copy_clipped(char *dst, size_t cap, const char *s, size_t n)
-{
-	if (n > cap - 1)
-		n = utf8_clip(s, cap - 1);
-	cs_sv_copy(dst, cap, cs_sv_make(s, n));
-}
-
 static void stop(struct xflat *x, int rc)
 {
 	if (x->rc == 0) {
@@ -156,8 +133,8 @@ static void note_info(struct xflat *x, struct cs_sv uri, struct cs_sv local)
 	struct cs_xml_info *in = x->info;
 
 	if (x->depth == 1) {
-		copy_clipped(in->root, sizeof(in->root), local.p, local.n);
-		copy_clipped(in->root_ns, sizeof(in->root_ns), uri.p, uri.n);
+		cs_sv_copy_clipped(in->root, sizeof(in->root), local.p, local.n);
+		cs_sv_copy_clipped(in->root_ns, sizeof(in->root_ns), uri.p, uri.n);
 		return;
 	}
 	if (x->depth == 2 && x->body_depth == 0 && !x->body_child_seen &&
@@ -169,10 +146,10 @@ static void note_info(struct xflat *x, struct cs_sv uri, struct cs_sv local)
 		return;
 	if (x->depth == x->body_depth + 1 && !x->body_child_seen) {
 		x->body_child_seen = true;
-		copy_clipped(in->body, sizeof(in->body), local.p, local.n);
+		cs_sv_copy_clipped(in->body, sizeof(in->body), local.p, local.n);
 	}
 	if (in->body_ns[0] == '\0' && uri.n > 0)
-		copy_clipped(in->body_ns, sizeof(in->body_ns), uri.p, uri.n);
+		cs_sv_copy_clipped(in->body_ns, sizeof(in->body_ns), uri.p, uri.n);
 }
 
 static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -205,7 +182,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 		const char *v = atts[i + 1];
 		size_t vn = strlen(v);
 		if (vn > CS_FLAT_MAX_VALUE)
-			vn = utf8_clip(v, CS_FLAT_MAX_VALUE);
+			vn = cs_utf8_clip(v, CS_FLAT_MAX_VALUE);
 		emit(x, aoff, v, vn);
 		x->path_len = elem_len;
 	}
@@ -220,7 +197,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 		return;
 	size_t start = x->tstart[x->depth], tn = x->text_len - start;
 	if (tn > 0)
-		emit(x, x->name_off[x->depth], x->text + start, utf8_clip(x->text + start, tn));
+		emit(x, x->name_off[x->depth], x->text + start, cs_utf8_clip(x->text + start, tn));
 	x->text_len = start;
 	x->path_len = x->plen[x->depth];
 	if (x->depth == x->body_depth)
