@@ -734,11 +734,12 @@ static int run(int argc, char **argv)
 	if (st.st != NULL)
 		snprintf(scan_name, sizeof(scan_name), " %lld", (long long)st.rec.id);
 	fprintf(stderr,
-		"camsweep scan%s: %llu addresses in %.1fs, %llu live, %llu devices, %llu "
-		"covered%s\n",
+		"camsweep scan%s: %llu addresses in %.1fs, %llu connections, %llu live, %llu "
+		"devices, "
+		"%llu covered%s\n",
 		scan_name, (unsigned long long)stats.done, stats.elapsed,
-		(unsigned long long)stats.live, (unsigned long long)stats.devices,
-		(unsigned long long)stats.covered,
+		(unsigned long long)stats.connects, (unsigned long long)stats.live,
+		(unsigned long long)stats.devices, (unsigned long long)stats.covered,
 		stop_flag ? " (interrupted: camsweep scan --resume continues)" : "");
 	rc = stop_flag ? 130 : CS_EXIT_OK;
 	goto out;

@@ -339,10 +339,14 @@ static void start_next_port(struct engine *e, struct host *h)
 	 * be empty, as nmap's host discovery would: the rest of its ports are not tried. Real
 	 * cameras answer on their web or RTSP port, which come first. --thorough tries them all.
 	 */
-	if (!e->o->thorough && !h->alive && h->silent >= e->o->per_host &&
-	    h->silent >= (e->o->nports < 3 ? e->o->nports : 3)) {
+	size_t wave = e->o->per_host < e->o->nports ? e->o->per_host : e->o->nports;
+	if (!e->o->thorough && !h->alive && h->next_port >= wave) {
+		if (h->running > 0)
+			return; /* the first ports have not all answered yet: wait for them */
 		h->finished += (uint8_t)(e->o->nports - h->next_port);
 		h->next_port = (uint8_t)e->o->nports;
+		host_done(e, h); /* nothing is running, and nothing more will: h is gone */
+		return;
 	}
 	while (h->running < e->o->per_host && h->next_port < e->o->nports) {
 		struct conn *c = new_conn(e, h, e->o->ports[h->next_port++]);
@@ -674,8 +678,6 @@ static void on_timeout(struct engine *e, struct conn *c)
 			enqueue_conn(e, c);
 			return;
 		}
-		if (!c->port_open)
-			c->h->silent++;
 		port_done(e, c);
 		return;
 	case C_HANDSHAKE: port_done(e, c); return;
@@ -724,7 +726,7 @@ static void refill(struct engine *e)
 		return;
 	}
 	e->tokens += (double)(t - e->last_refill) * e->o->rate / 1000.0;
-	double burst = e->o->rate / 50.0 > 1 ? e->o->rate / 50.0 : 1; /* 20 ms worth */
+	double burst = e->o->rate / 10.0 > 1 ? e->o->rate / 10.0 : 1; /* 100 ms worth */
 	if (e->tokens > burst)
 		e->tokens = burst;
 	e->last_refill = t;

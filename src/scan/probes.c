@@ -23,16 +23,20 @@ const size_t cs_nprobes = CS_ARRAY_SIZE(cs_probes);
  * The default ports: where surveillance equipment answers, and only there (fingerprinting-
  * signals.md 1.3 Ingram's config.py, 1.1 nmap-service-probes, 1.5 cameradar, 1.7 "Ports").
  */
+/*
+ * The order matters: the first ports tried (up to --per-host of them) decide whether an address
+ * is in use at all (scan.h), so the ports nearly every camera and recorder answers come first.
+ */
 const uint16_t cs_default_ports[] = {
 	80,    /* web UI, Hikvision ISAPI, Dahua CGI and RPC2, ONVIF device service (1.7, Ingram) */
-	81,    /* the usual alternate web port of DVRs and NVRs (Ingram's list) */
-	443,   /* the same web UI and APIs over HTTPS; the certificate names the maker (1.7 TLS) */
 	554,   /* RTSP: Server header and 401 realm (nmap l.11572, 12367, 12373; cameradar) */
+	443,   /* the same web UI and APIs over HTTPS; the certificate names the maker (1.7 TLS) */
 	8000,  /* Hikvision SDK / iVMS control port (nmap l.1821, 14039; Ingram; 1.7 Ports) */
+	37777, /* Dahua DVRIP private protocol (1.6 Metasploit CVE-2013-6117; 5.4; Ingram) */
+	81,    /* the usual alternate web port of DVRs and NVRs (Ingram's list) */
 	8080,  /* alternate web port on DVRs, NVRs and OEM cameras (Ingram's list) */
 	8443,  /* alternate HTTPS port, where 443 is forwarded or taken */
 	8554,  /* alternate RTSP port (cameradar's default RTSP ports) */
-	37777, /* Dahua DVRIP private protocol (1.6 Metasploit CVE-2013-6117; 5.4; Ingram) */
 };
 const size_t cs_ndefault_ports = CS_ARRAY_SIZE(cs_default_ports);
 
