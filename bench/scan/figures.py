@@ -395,9 +395,12 @@ def report(work):
     out(f"  camsweep: camsweep scan --no-store --format jsonl --no-progress over {cidr} "
         f"(every address, default ports); seconds are the wall time of the process, RSS its "
         f"peak (GNU time -v).")
+    sub_hostile = sorted(truth[a]["persona"] for a in sub_live
+                         if truth[a]["type"] == HOSTILE_TYPE)
     out(f"  nmap: nmap -sT -sV -Pn -n over {sub} with the same ports: the /{sub.prefixlen} "
-        f"nearest the estate's average density ({len(sub_live)} live). -Pn because camsweep "
-        f"does no host discovery either.")
+        f"nearest the estate's average density ({len(sub_live)} live, hostile: "
+        f"{', '.join(sub_hostile) or 'none'}). -Pn because camsweep does no host discovery "
+        f"either. nmap's time is mostly that of its slowest device.")
     out(f"  minimal loop: bench-minloop, one connection per well-behaved live host to port 80 "
         f"(every persona serves HTTP on 80), GET / HTTP/1.0, read to EOF, close; "
         f"{ml.get('rounds', '?')} rounds, concurrency {ml.get('concurrency', '?')}; "
