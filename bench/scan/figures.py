@@ -397,7 +397,7 @@ def report(work):
         f"peak (GNU time -v).")
     sub_hostile = sorted(truth[a]["persona"] for a in sub_live
                          if truth[a]["type"] == HOSTILE_TYPE)
-    out(f"  nmap: nmap -sT -sV -Pn -n over {sub} with the same ports: the /{sub.prefixlen} "
+    out(f"  nmap: nmap -sT -sV -Pn -n --host-timeout over {sub} with the same ports: the /{sub.prefixlen} "
         f"nearest the estate's average density ({len(sub_live)} live, hostile: "
         f"{', '.join(sub_hostile) or 'none'}). -Pn because camsweep does no host discovery "
         f"either. nmap's time is mostly that of its slowest device.")
@@ -410,7 +410,14 @@ def report(work):
         f"live hosts (hostile personas left out of both), default ports; connections counted "
         f"by nftables (SYNs to live addresses).")
     when = "after camsweep" if env.get("sequential") == "1" else "alongside camsweep's scan"
-    out(f"  nmap ran {when} of the estate.")
+    gave_up = []
+    if os.path.exists(os.path.join(work, "nmap.out")):
+        gave_up = [l.split()[2] for l in open(os.path.join(work, "nmap.out"), errors="replace")
+                   if "due to host timeout" in l]
+    out(f"  nmap ran {when} of the estate, with --host-timeout "
+        f"{env.get('nmap_host_timeout', '?')}; it gave up on {len(gave_up)} host(s)"
+        + (": " + ", ".join(f"{a} ({truth[a]['persona'] if a in truth else 'no device'})"
+                            for a in gave_up) if gave_up else "") + ".")
     sim = [l.strip() for l in open(os.path.join(work, "sim.err"), errors="replace")
            if "connections accepted" in l] if os.path.exists(os.path.join(work, "sim.err")) else []
     if sim:

@@ -1323,8 +1323,9 @@ TEST(probe_registry_ports_and_names)
 	}
 	CHECK(cs_probe_for_port(443, NULL) == cs_probe_find("http"));
 
-	/* The default ports, and each has a probe to start with. */
-	static const uint16_t want[] = {80, 81, 443, 554, 8000, 8080, 8443, 8554, 37777};
+	/* The default ports, in order (the first ones decide whether an address is in use: the
+	 * ports nearly every camera answers come first), and each has a probe to start with. */
+	static const uint16_t want[] = {80, 554, 443, 8000, 37777, 81, 8080, 8443, 8554};
 	CHECK_INT(cs_ndefault_ports, CS_ARRAY_SIZE(want));
 	for (size_t i = 0; i < cs_ndefault_ports && i < CS_ARRAY_SIZE(want); i++) {
 		CHECK_INT(cs_default_ports[i], want[i]);
