@@ -1,4 +1,5 @@
 /* test_jsonflat.c - the JSON flattener on device replies, truncations, hostile JSON, '#' strip. */
+#include "leaf_test.h"
 #include "test.h"
 
 #include "common/buf.h"
@@ -8,33 +9,14 @@
 
 #include <stdlib.h>
 
-static int collect(void *ctx, struct cs_sv path, struct cs_sv name, struct cs_sv value)
-{
-	struct cs_buf *b = ctx;
-	int r;
-	if ((r = cs_buf_append(b, path.p, path.n)) != CS_OK || (r = cs_buf_putc(b, '|')) != CS_OK ||
-	    (r = cs_buf_append(b, name.p, name.n)) != CS_OK || (r = cs_buf_putc(b, '|')) != CS_OK ||
-	    (r = cs_buf_append(b, value.p, value.n)) != CS_OK ||
-	    (r = cs_buf_putc(b, '\n')) != CS_OK)
-		return r;
-	return 0;
-}
-
-static int count(void *ctx, struct cs_sv path, struct cs_sv name, struct cs_sv value)
-{
-	size_t *n = ctx;
-	(void)path, (void)name, (void)value;
-	(*n)++;
-	return 0;
-}
-
 static char *flatten(const char *s, size_t n, int *rc, struct cs_err *err)
 {
 	struct cs_buf b;
 	struct cs_err scratch = {0};
 	cs_buf_init(&b, 4 << 20);
 	cs_buf_append(&b, "", 0);
-	*rc = cs_json_flatten(cs_test_guarded(s, n), n, collect, &b, err != NULL ? err : &scratch);
+	*rc = cs_json_flatten(cs_test_guarded(s, n), n, cs_test_leaf_collect, &b,
+			      err != NULL ? err : &scratch);
 	return cs_buf_steal(&b);
 }
 
@@ -178,12 +160,13 @@ TEST(json_every_truncation)
 	size_t n, full = 0;
 	char *body = notify_body(&n);
 	REQUIRE(body != NULL);
-	CHECK_INT(cs_json_flatten(cs_test_guarded(body, n), n, count, &full, NULL), 0);
+	CHECK_INT(cs_json_flatten(cs_test_guarded(body, n), n, cs_test_leaf_count, &full, NULL), 0);
 	CHECK_INT(full, 22);
 	for (size_t i = 0; i < n; i++) {
 		size_t leaves = 0;
 		struct cs_err err = {0};
-		int rc = cs_json_flatten(cs_test_guarded(body, i), i, count, &leaves, &err);
+		int rc = cs_json_flatten(cs_test_guarded(body, i), i, cs_test_leaf_count, &leaves,
+					 &err);
 		if (rc != CS_EPARSE || leaves != 0) {
 			cs_test_fail(__FILE__, __LINE__, "cut at %zu: rc %d, %zu leaves", i, rc,
 				     leaves);
@@ -201,9 +184,12 @@ TEST(json_too_big)
 	REQUIRE(doc != NULL);
 	memset(doc, ' ', n);
 	memcpy(doc, "{\"a\":1}", 7);
-	CHECK_INT(cs_json_flatten(cs_test_guarded(doc, n), n, count, &leaves, &err), CS_ETOOBIG);
+	CHECK_INT(cs_json_flatten(cs_test_guarded(doc, n), n, cs_test_leaf_count, &leaves, &err),
+		  CS_ETOOBIG);
 	CHECK_INT(leaves, 0);
-	CHECK_INT(cs_json_flatten(cs_test_guarded(doc, n - 1), n - 1, count, &leaves, &err), 0);
+	CHECK_INT(cs_json_flatten(cs_test_guarded(doc, n - 1), n - 1, cs_test_leaf_count, &leaves,
+				  &err),
+		  0);
 	CHECK_INT(leaves, 1);
 	free(doc);
 }
@@ -227,18 +213,18 @@ TEST(json_deep_nesting)
 	char *ok = nested_json(CS_FLAT_MAX_DEPTH), *deep = nested_json(CS_FLAT_MAX_DEPTH + 1);
 	char *deeper = nested_json(200000);
 
-	CHECK_INT(
-		cs_json_flatten(cs_test_guarded(ok, strlen(ok)), strlen(ok), count, &leaves, &err),
-		0);
+	CHECK_INT(cs_json_flatten(cs_test_guarded(ok, strlen(ok)), strlen(ok), cs_test_leaf_count,
+				  &leaves, &err),
+		  0);
 	CHECK_INT(leaves, 1);
 	leaves = 0;
-	CHECK_INT(cs_json_flatten(cs_test_guarded(deep, strlen(deep)), strlen(deep), count, &leaves,
-				  &err),
+	CHECK_INT(cs_json_flatten(cs_test_guarded(deep, strlen(deep)), strlen(deep),
+				  cs_test_leaf_count, &leaves, &err),
 		  CS_ETOOBIG);
 	CHECK_INT(leaves, 0);
 	/* jansson stops this itself (at 2048 levels), before our walk would. */
-	int rc = cs_json_flatten(cs_test_guarded(deeper, strlen(deeper)), strlen(deeper), count,
-				 &leaves, &err);
+	int rc = cs_json_flatten(cs_test_guarded(deeper, strlen(deeper)), strlen(deeper),
+				 cs_test_leaf_count, &leaves, &err);
 	CHECK(rc == CS_EPARSE || rc == CS_ETOOBIG);
 	free(ok);
 	free(deep);
@@ -271,8 +257,8 @@ TEST(json_hostile_bytes)
 	for (size_t i = 0; i < CS_ARRAY_SIZE(bad); i++) {
 		struct cs_err err = {0};
 		size_t leaves = 0;
-		int rc = cs_json_flatten(cs_test_guarded(bad[i].doc, bad[i].n), bad[i].n, count,
-					 &leaves, &err);
+		int rc = cs_json_flatten(cs_test_guarded(bad[i].doc, bad[i].n), bad[i].n,
+					 cs_test_leaf_count, &leaves, &err);
 		if (rc != CS_EPARSE || leaves != 0)
 			cs_test_fail(__FILE__, __LINE__, "bad[%zu]: rc %d", i, rc);
 		CHECK(strstr(err.msg, "line") != NULL);
@@ -281,9 +267,9 @@ TEST(json_hostile_bytes)
 	struct cs_buf b;
 	cs_buf_init(&b, 1024);
 	const char *doc = "{\"a\":\"x\\u0000y\"}";
-	CHECK_INT(
-		cs_json_flatten(cs_test_guarded(doc, strlen(doc)), strlen(doc), collect, &b, NULL),
-		0);
+	CHECK_INT(cs_json_flatten(cs_test_guarded(doc, strlen(doc)), strlen(doc),
+				  cs_test_leaf_collect, &b, NULL),
+		  0);
 	CHECK_INT(b.len, 8);
 	CHECK(memcmp(b.data, "a|a|x\0y\n", 8) == 0);
 	cs_buf_free(&b);
@@ -309,7 +295,8 @@ TEST(json_leaf_limit)
 	for (int i = 0; i <= CS_FLAT_MAX_LEAVES; i++)
 		cs_buf_puts(&b, i ? ",1" : "1");
 	cs_buf_puts(&b, "]");
-	CHECK_INT(cs_json_flatten(cs_test_guarded(b.data, b.len), b.len, count, &leaves, &err),
+	CHECK_INT(cs_json_flatten(cs_test_guarded(b.data, b.len), b.len, cs_test_leaf_count,
+				  &leaves, &err),
 		  CS_ETOOBIG);
 	CHECK_INT(leaves, CS_FLAT_MAX_LEAVES);
 	cs_buf_free(&b);
@@ -330,7 +317,8 @@ TEST(json_long_key_path)
 	cs_buf_puts(&b, "1");
 	for (int i = 0; i < 40; i++)
 		cs_buf_puts(&b, "}");
-	CHECK_INT(cs_json_flatten(cs_test_guarded(b.data, b.len), b.len, count, &leaves, &err),
+	CHECK_INT(cs_json_flatten(cs_test_guarded(b.data, b.len), b.len, cs_test_leaf_count,
+				  &leaves, &err),
 		  CS_ETOOBIG);
 	CHECK_INT(leaves, 0);
 	cs_buf_free(&b);
@@ -379,7 +367,7 @@ TEST(json_lenient_strip)
 	int rc;
 
 	CHECK_INT(cs_json_flatten(cs_test_guarded(annotated, sizeof(annotated) - 1),
-				  sizeof(annotated) - 1, count, &leaves, &err),
+				  sizeof(annotated) - 1, cs_test_leaf_count, &leaves, &err),
 		  CS_EPARSE);
 	cs_buf_init(&clean, 1 << 20);
 	CHECK_INT(cs_json_lenient_strip(cs_test_guarded(annotated, sizeof(annotated) - 1),

@@ -1,4 +1,5 @@
 /* test_kvflat.c - key=value replies (Dahua CGI, Axis param.cgi): leaves, leniency and limits. */
+#include "leaf_test.h"
 #include "test.h"
 
 #include "common/buf.h"
@@ -7,33 +8,13 @@
 
 #include <stdlib.h>
 
-static int collect(void *ctx, struct cs_sv path, struct cs_sv name, struct cs_sv value)
-{
-	struct cs_buf *b = ctx;
-	int r;
-	if ((r = cs_buf_append(b, path.p, path.n)) != CS_OK || (r = cs_buf_putc(b, '|')) != CS_OK ||
-	    (r = cs_buf_append(b, name.p, name.n)) != CS_OK || (r = cs_buf_putc(b, '|')) != CS_OK ||
-	    (r = cs_buf_append(b, value.p, value.n)) != CS_OK ||
-	    (r = cs_buf_putc(b, '\n')) != CS_OK)
-		return r;
-	return 0;
-}
-
-static int count(void *ctx, struct cs_sv path, struct cs_sv name, struct cs_sv value)
-{
-	size_t *n = ctx;
-	(void)path, (void)name, (void)value;
-	(*n)++;
-	return 0;
-}
-
 static char *flatten(const char *s, size_t n, int *rc)
 {
 	struct cs_buf b;
 	struct cs_err err = {0};
 	cs_buf_init(&b, 4 << 20);
 	cs_buf_append(&b, "", 0);
-	*rc = cs_kv_flatten(cs_test_guarded(s, n), n, collect, &b, &err);
+	*rc = cs_kv_flatten(cs_test_guarded(s, n), n, cs_test_leaf_collect, &b, &err);
 	return cs_buf_steal(&b);
 }
 
@@ -139,7 +120,8 @@ TEST(kv_skips_nul_and_long_lines)
 		cs_buf_putc(&doc, 'v');
 	cs_buf_puts(&doc, "\nd=2\n");
 	cs_buf_init(&out, 1 << 20);
-	CHECK_INT(cs_kv_flatten(cs_test_guarded(doc.data, doc.len), doc.len, collect, &out, &err),
+	CHECK_INT(cs_kv_flatten(cs_test_guarded(doc.data, doc.len), doc.len, cs_test_leaf_collect,
+				&out, &err),
 		  0);
 	CHECK_STR(out.data, "a|a|1\nd|d|2\n");
 	cs_buf_free(&doc);
@@ -151,7 +133,8 @@ TEST(kv_skips_nul_and_long_lines)
 	for (int i = 0; i < CS_FLAT_MAX_VALUE - 2; i++)
 		cs_buf_putc(&doc, 'v');
 	size_t leaves = 0;
-	CHECK_INT(cs_kv_flatten(cs_test_guarded(doc.data, doc.len), doc.len, count, &leaves, &err),
+	CHECK_INT(cs_kv_flatten(cs_test_guarded(doc.data, doc.len), doc.len, cs_test_leaf_count,
+				&leaves, &err),
 		  0);
 	CHECK_INT(leaves, 1);
 	cs_buf_free(&doc);
@@ -165,10 +148,13 @@ TEST(kv_every_truncation)
 		size_t n, full = 0;
 		char *doc = cs_test_read_fixture(names[f], &n);
 		REQUIRE(doc != NULL);
-		CHECK_INT(cs_kv_flatten(cs_test_guarded(doc, n), n, count, &full, NULL), 0);
+		CHECK_INT(
+			cs_kv_flatten(cs_test_guarded(doc, n), n, cs_test_leaf_count, &full, NULL),
+			0);
 		for (size_t i = 0; i < n; i++) {
 			size_t leaves = 0;
-			int rc = cs_kv_flatten(cs_test_guarded(doc, i), i, count, &leaves, NULL);
+			int rc = cs_kv_flatten(cs_test_guarded(doc, i), i, cs_test_leaf_count,
+					       &leaves, NULL);
 			const char *eq = memchr(doc, '=', i);
 			/* Parsed as soon as the first '=' is in; an error before that. */
 			int want = eq != NULL ? 0 : CS_EPARSE;
@@ -190,7 +176,8 @@ TEST(kv_limits)
 	REQUIRE(doc != NULL);
 	memset(doc, '\n', n);
 	memcpy(doc, "a=1", 3);
-	CHECK_INT(cs_kv_flatten(cs_test_guarded(doc, n), n, count, &leaves, &err), CS_ETOOBIG);
+	CHECK_INT(cs_kv_flatten(cs_test_guarded(doc, n), n, cs_test_leaf_count, &leaves, &err),
+		  CS_ETOOBIG);
 	CHECK_INT(leaves, 0);
 	free(doc);
 
@@ -199,7 +186,8 @@ TEST(kv_limits)
 	for (int i = 0; i <= CS_FLAT_MAX_LEAVES; i++)
 		cs_buf_puts(&b, "k=v\n");
 	leaves = 0;
-	CHECK_INT(cs_kv_flatten(cs_test_guarded(b.data, b.len), b.len, count, &leaves, &err),
+	CHECK_INT(cs_kv_flatten(cs_test_guarded(b.data, b.len), b.len, cs_test_leaf_count, &leaves,
+				&err),
 		  CS_ETOOBIG);
 	CHECK_INT(leaves, CS_FLAT_MAX_LEAVES);
 	cs_buf_free(&b);

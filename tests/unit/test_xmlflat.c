@@ -1,4 +1,5 @@
 /* test_xmlflat.c - the XML flattener on device documents, every truncation, and hostile XML. */
+#include "leaf_test.h"
 #include "test.h"
 
 #include "common/buf.h"
@@ -8,25 +9,6 @@
 #include <stdlib.h>
 
 /* Every leaf as "path|name|value\n". */
-static int collect(void *ctx, struct cs_sv path, struct cs_sv name, struct cs_sv value)
-{
-	struct cs_buf *b = ctx;
-	int r;
-	if ((r = cs_buf_append(b, path.p, path.n)) != CS_OK || (r = cs_buf_putc(b, '|')) != CS_OK ||
-	    (r = cs_buf_append(b, name.p, name.n)) != CS_OK || (r = cs_buf_putc(b, '|')) != CS_OK ||
-	    (r = cs_buf_append(b, value.p, value.n)) != CS_OK ||
-	    (r = cs_buf_putc(b, '\n')) != CS_OK)
-		return r;
-	return 0;
-}
-
-static int count(void *ctx, struct cs_sv path, struct cs_sv name, struct cs_sv value)
-{
-	size_t *n = ctx;
-	(void)path, (void)name, (void)value;
-	(*n)++;
-	return 0;
-}
 
 /* Flatten s (through a guard page) and return the leaves; rc and info filled. */
 static char *flatten(const char *s, size_t n, int *rc, struct cs_xml_info *info)
@@ -35,7 +17,7 @@ static char *flatten(const char *s, size_t n, int *rc, struct cs_xml_info *info)
 	struct cs_err err = {0};
 	cs_buf_init(&b, 4 << 20);
 	cs_buf_append(&b, "", 0);
-	*rc = cs_xml_flatten(cs_test_guarded(s, n), n, collect, &b, info, &err);
+	*rc = cs_xml_flatten(cs_test_guarded(s, n), n, cs_test_leaf_collect, &b, info, &err);
 	return cs_buf_steal(&b);
 }
 
@@ -248,12 +230,14 @@ TEST(xml_every_truncation)
 		size_t n, full = 0;
 		char *doc = cs_test_read_fixture(names[f], &n);
 		REQUIRE(doc != NULL);
-		CHECK_INT(cs_xml_flatten(cs_test_guarded(doc, n), n, count, &full, NULL, NULL), 0);
+		CHECK_INT(cs_xml_flatten(cs_test_guarded(doc, n), n, cs_test_leaf_count, &full,
+					 NULL, NULL),
+			  0);
 		for (size_t i = 0; i < n; i++) {
 			size_t leaves = 0;
 			struct cs_err err = {0};
-			int rc = cs_xml_flatten(cs_test_guarded(doc, i), i, count, &leaves, NULL,
-						&err);
+			int rc = cs_xml_flatten(cs_test_guarded(doc, i), i, cs_test_leaf_count,
+						&leaves, NULL, &err);
 			/* Only the final newline may go without breaking the document. */
 			if (rc != CS_EPARSE && !(rc == 0 && i == n - 1 && doc[i] == '\n')) {
 				cs_test_fail(__FILE__, __LINE__, "%s cut at %zu: rc %d", names[f],
@@ -280,14 +264,17 @@ TEST(xml_too_big)
 	memset(doc, ' ', n);
 	memcpy(doc, "<a>", 3);
 	memcpy(doc + n - 4, "</a>", 4);
-	CHECK_INT(cs_xml_flatten(cs_test_guarded(doc, n), n, count, &leaves, NULL, &err),
-		  CS_ETOOBIG);
+	CHECK_INT(
+		cs_xml_flatten(cs_test_guarded(doc, n), n, cs_test_leaf_count, &leaves, NULL, &err),
+		CS_ETOOBIG);
 	CHECK_INT(err.code, CS_ETOOBIG);
 	CHECK_INT(leaves, 0);
 	/* Exactly at the cap is fine. */
 	n = CS_FLAT_MAX_INPUT;
 	memcpy(doc + n - 4, "</a>", 4);
-	CHECK_INT(cs_xml_flatten(cs_test_guarded(doc, n), n, count, &leaves, NULL, &err), 0);
+	CHECK_INT(
+		cs_xml_flatten(cs_test_guarded(doc, n), n, cs_test_leaf_count, &leaves, NULL, &err),
+		0);
 	free(doc);
 }
 
@@ -310,16 +297,16 @@ TEST(xml_deep_nesting)
 	char *ok = nested(CS_FLAT_MAX_DEPTH), *deep = nested(CS_FLAT_MAX_DEPTH + 1);
 	char *deeper = nested(100000);
 
-	CHECK_INT(cs_xml_flatten(cs_test_guarded(ok, strlen(ok)), strlen(ok), count, &leaves, NULL,
-				 &err),
+	CHECK_INT(cs_xml_flatten(cs_test_guarded(ok, strlen(ok)), strlen(ok), cs_test_leaf_count,
+				 &leaves, NULL, &err),
 		  0);
 	CHECK_INT(leaves, 1);
-	CHECK_INT(cs_xml_flatten(cs_test_guarded(deep, strlen(deep)), strlen(deep), count, &leaves,
-				 NULL, &err),
+	CHECK_INT(cs_xml_flatten(cs_test_guarded(deep, strlen(deep)), strlen(deep),
+				 cs_test_leaf_count, &leaves, NULL, &err),
 		  CS_ETOOBIG);
 	CHECK(strstr(err.msg, "nested") != NULL);
-	CHECK_INT(cs_xml_flatten(cs_test_guarded(deeper, strlen(deeper)), strlen(deeper), count,
-				 &leaves, NULL, &err),
+	CHECK_INT(cs_xml_flatten(cs_test_guarded(deeper, strlen(deeper)), strlen(deeper),
+				 cs_test_leaf_count, &leaves, NULL, &err),
 		  CS_ETOOBIG);
 	free(ok);
 	free(deep);
@@ -355,7 +342,7 @@ TEST(xml_entities_refused)
 		struct cs_err err = {0};
 		size_t leaves = 0;
 		int rc = cs_xml_flatten(cs_test_guarded(docs[i], strlen(docs[i])), strlen(docs[i]),
-					count, &leaves, NULL, &err);
+					cs_test_leaf_count, &leaves, NULL, &err);
 		CHECK_INT(rc, CS_EPARSE);
 		CHECK_INT(leaves, 0);
 		CHECK(strstr(err.msg, "entity") != NULL);
@@ -383,7 +370,9 @@ TEST(xml_huge_values_are_cut)
 	memset(doc + at, 'A', n - 20), at += n - 20;
 	memcpy(doc + at, "\"/>", 3), at += 3;
 	cs_buf_init(&b, 1 << 20);
-	CHECK_INT(cs_xml_flatten(cs_test_guarded(doc, at), at, collect, &b, NULL, &err), 0);
+	CHECK_INT(
+		cs_xml_flatten(cs_test_guarded(doc, at), at, cs_test_leaf_collect, &b, NULL, &err),
+		0);
 	CHECK_INT(b.len, strlen("r/@a|@a|") + CS_FLAT_MAX_VALUE + 1);
 	cs_buf_free(&b);
 
@@ -394,7 +383,9 @@ TEST(xml_huge_values_are_cut)
 		memcpy(doc + at, "\xc3\xa9", 2);
 	memcpy(doc + at, "</r>", 4), at += 4;
 	cs_buf_init(&b, 1 << 20);
-	CHECK_INT(cs_xml_flatten(cs_test_guarded(doc, at), at, collect, &b, NULL, &err), 0);
+	CHECK_INT(
+		cs_xml_flatten(cs_test_guarded(doc, at), at, cs_test_leaf_collect, &b, NULL, &err),
+		0);
 	CHECK_INT(b.len, strlen("r|r|") + CS_FLAT_MAX_VALUE - 1 + 1);
 	CHECK(b.len > 2 && (unsigned char)b.data[b.len - 2] == 0xa9);
 	cs_buf_free(&b);
@@ -428,8 +419,8 @@ TEST(xml_bad_bytes)
 	for (size_t i = 0; i < CS_ARRAY_SIZE(bad); i++) {
 		struct cs_err err = {0};
 		size_t leaves = 0;
-		int rc = cs_xml_flatten(cs_test_guarded(bad[i].doc, bad[i].n), bad[i].n, count,
-					&leaves, NULL, &err);
+		int rc = cs_xml_flatten(cs_test_guarded(bad[i].doc, bad[i].n), bad[i].n,
+					cs_test_leaf_count, &leaves, NULL, &err);
 		if (rc != CS_EPARSE)
 			cs_test_fail(__FILE__, __LINE__, "bad[%zu]: rc %d", i, rc);
 		CHECK(strstr(err.msg, "line") != NULL);
@@ -446,7 +437,8 @@ TEST(xml_leaf_limit)
 	for (int i = 0; i <= CS_FLAT_MAX_LEAVES; i++)
 		cs_buf_puts(&b, "<v>1</v>");
 	cs_buf_puts(&b, "</r>");
-	CHECK_INT(cs_xml_flatten(cs_test_guarded(b.data, b.len), b.len, count, &leaves, NULL, &err),
+	CHECK_INT(cs_xml_flatten(cs_test_guarded(b.data, b.len), b.len, cs_test_leaf_count, &leaves,
+				 NULL, &err),
 		  CS_ETOOBIG);
 	CHECK_INT(leaves, CS_FLAT_MAX_LEAVES);
 	cs_buf_free(&b);
@@ -465,7 +457,8 @@ TEST(xml_long_path)
 	for (int i = 0; i < CS_FLAT_MAX_PATH; i++)
 		cs_buf_putc(&b, 'n');
 	cs_buf_puts(&b, "></r>");
-	CHECK_INT(cs_xml_flatten(cs_test_guarded(b.data, b.len), b.len, count, &leaves, NULL, &err),
+	CHECK_INT(cs_xml_flatten(cs_test_guarded(b.data, b.len), b.len, cs_test_leaf_count, &leaves,
+				 NULL, &err),
 		  CS_ETOOBIG);
 	CHECK_INT(leaves, 0);
 	cs_buf_free(&b);
@@ -545,9 +538,9 @@ TEST(xml_info_fields_are_capped)
 	for (int i = 0; i < 1000; i++)
 		cs_buf_puts(&b, "\xc3\xa9");
 	cs_buf_puts(&b, "\"/>");
-	CHECK_INT(
-		cs_xml_flatten(cs_test_guarded(b.data, b.len), b.len, count, &leaves, &info, &err),
-		0);
+	CHECK_INT(cs_xml_flatten(cs_test_guarded(b.data, b.len), b.len, cs_test_leaf_count, &leaves,
+				 &info, &err),
+		  0);
 	CHECK_INT(strlen(info.root_ns), sizeof(info.root_ns) - 2); /* 4 + 2k bytes: 254 fit */
 	CHECK_STR(info.root, "r");
 	cs_buf_free(&b);
