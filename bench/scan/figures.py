@@ -324,14 +324,28 @@ def report(work):
     csl_conns = int(env["camsweep_live_live_syn"]) if "camsweep_live_live_syn" in env else None
     csl_cps = csl_conns / csl_s if csl_conns is not None and csl_s else None
 
-    # The minimal loop.
-    ml = {}
-    mpath = os.path.join(work, "minloop.out")
-    if os.path.exists(mpath):
-        for line in open(mpath):
-            if line.startswith("minloop "):
-                ml = dict(kv.split("=", 1) for kv in line.split()[1:])
+    # ... and again with no rate limit (--rate 0).
+    cslm_rss, cslm_wall = read_time_v(os.path.join(work, "camsweep-live-max.time"))
+    cslm_s = float(env["camsweep_live_max_s"]) if "camsweep_live_max_s" in env else cslm_wall
+    cslm_hps = len(good) / cslm_s if cslm_s else None
+    cslm_conns = (int(env["camsweep_live_max_live_syn"])
+                  if "camsweep_live_max_live_syn" in env else None)
+    cslm_cps = cslm_conns / cslm_s if cslm_conns is not None and cslm_s else None
+
+    # The minimal loop: port 80 of each host, then every port of each host.
+    def read_minloop(name):
+        d = {}
+        path = os.path.join(work, name)
+        if os.path.exists(path):
+            for line in open(path):
+                if line.startswith("minloop "):
+                    d = dict(kv.split("=", 1) for kv in line.split()[1:])
+        return d
+    ml = read_minloop("minloop.out")
     ml_hps = float(ml["hosts_per_s"]) if "hosts_per_s" in ml else None
+    mlp = read_minloop("minloop-ports.out")
+    mlp_cps = float(mlp["conns_per_s"]) if "conns_per_s" in mlp else None
+    mlp_hps = mlp_cps / nports if mlp_cps else None
 
     # nmap over the sub-range.
     nm = read_nmap(os.path.join(work, "nmap.xml"))
@@ -362,12 +376,16 @@ def report(work):
     out(f"{'ports/s (addresses x ports / s)':34} {num(cs_aps * nports if cs_aps else None):>14} "
         f"{num(nm_aps * nports if nm_aps else None, '{:,.1f}'):>14} {'':>14}")
     out(f"{'live hosts/s (live hosts only)':34} {num(csl_hps, '{:,.1f}'):>14} {'':>14} "
-        f"{num(ml_hps, '{:,.1f}'):>14}")
+        f"{num(ml_hps, '{:,.1f}'):>14}  (loop: port 80 only)")
+    out(f"{'  the same, camsweep --rate 0':34} {num(cslm_hps, '{:,.1f}'):>14} {'':>14} "
+        f"{num(mlp_hps, '{:,.1f}'):>14}  (loop: all {nports} ports)")
     out(f"{'connections to live hosts/s':34} {num(csl_cps):>14} {'':>14} "
         f"{num(ml_hps, '{:,.0f}'):>14}")
+    out(f"{'  the same, camsweep --rate 0':34} {num(cslm_cps):>14} {'':>14} "
+        f"{num(mlp_cps, '{:,.0f}'):>14}")
     out(f"{'connections per live host':34} "
         f"{num(csl_conns / len(good) if csl_conns is not None and good else None, '{:.1f}'):>14} "
-        f"{'':>14} {'1':>14}")
+        f"{'':>14} {'1 or ' + str(nports):>14}")
     out(f"{'peak RSS':34} {num(cs_rss / mib if cs_rss else None, '{:,.1f} MiB'):>14} "
         f"{num(nm_rss / mib if nm_rss else None, '{:,.1f} MiB'):>14} {'':>14}")
     if nm is not None:
@@ -388,12 +406,17 @@ def report(work):
         ok = cs_sub_right >= nm_right
         out(f"  identification on {str(sub):<18}      {pct(cs_sub_right, cs_sub_total):>10}"
             f" vs {pct(nm_right, nm_total)}   target >= nmap: {'met' if ok else 'MISSED'}")
-    r2 = csl_hps / ml_hps if csl_hps and ml_hps else None
-    r3 = csl_cps / ml_hps if csl_cps and ml_hps else None
-    out(f"  live hosts/s, camsweep / minimal loop:    {ratio(csl_hps, ml_hps, '{:.4f}'):>10}     "
+    r2 = cslm_hps / mlp_hps if cslm_hps and mlp_hps else None
+    out(f"  live hosts/s, camsweep --rate 0 / minimal loop over the same ports: "
+        f"{ratio(cslm_hps, mlp_hps, '{:.3f}'):>7}   "
         f"target >= 0.5: {'met' if r2 and r2 >= 0.5 else 'MISSED'}")
-    out(f"  connections/s, camsweep / minimal loop:   {ratio(csl_cps, ml_hps, '{:.3f}'):>10}     "
-        f"(no target: the same ratio per connection rather than per host)")
+    out(f"  live hosts/s, camsweep (default --rate) / the same loop:            "
+        f"{ratio(csl_hps, mlp_hps, '{:.3f}'):>7}   (the default rate is a politeness limit)")
+    out(f"  live hosts/s, camsweep --rate 0 / minimal loop on port 80 alone:   "
+        f"{ratio(cslm_hps, ml_hps, '{:.4f}'):>7}   (one connection a host against "
+        f"{num(cslm_conns / len(good) if cslm_conns is not None and good else None, '{:.1f}')})")
+    out(f"  connections/s, camsweep --rate 0 / minimal loop over the same ports: "
+        f"{ratio(cslm_cps, mlp_cps, '{:.3f}'):>6}")
     out(f"  peak RSS for the estate:                  "
         f"{num(cs_rss / mib if cs_rss else None, '{:,.1f}'):>10} MiB "
         f"target < 64 MiB: {'met' if cs_rss and cs_rss < 64 * 1024 else 'MISSED'}")
@@ -414,9 +437,15 @@ def report(work):
         f"{ml.get('rounds', '?')} rounds, concurrency {ml.get('concurrency', '?')}; "
         f"{ml.get('ok', '?')} answered, {ml.get('failed', '?')} failed, "
         f"{ml.get('timeouts', '?')} timed out.")
+    out(f"  minimal loop over every port: the same loop over each (host, port) pair of those "
+        f"hosts ({nports} ports: answered or refused, as a port scanner meets them); "
+        f"{mlp.get('rounds', '?')} rounds; {mlp.get('ok', '?')} answered, "
+        f"{mlp.get('failed', '?')} failed or refused, {mlp.get('timeouts', '?')} timed out. "
+        f"Its hosts/s is its connections/s divided by {nports}.")
     out(f"  camsweep live hosts/s: camsweep scan -iL over the same {len(good):,} well-behaved "
-        f"live hosts (hostile personas left out of both), default ports; connections counted "
-        f"by nftables (SYNs to live addresses).")
+        f"live hosts (hostile personas left out of both), default ports, once with the default "
+        f"--rate and once with --rate 0; connections counted by nftables (SYNs to live "
+        f"addresses).")
     when = "after camsweep" if env.get("sequential") == "1" else "alongside camsweep's scan"
     gave_up = []
     if os.path.exists(os.path.join(work, "nmap.out")):

@@ -373,10 +373,11 @@ int main(int argc, char **argv)
 	       (unsigned long long)l.failed, (unsigned long long)l.timeouts,
 	       (unsigned long long)l.bytes);
 	printf("minloop targets=%ld rounds=%u connections=%llu ok=%llu failed=%llu timeouts=%llu "
-	       "bytes=%llu seconds=%.3f hosts_per_s=%.1f concurrency=%zu\n",
+	       "bytes=%llu seconds=%.3f hosts_per_s=%.1f conns_per_s=%.1f concurrency=%zu\n",
 	       ntargets, rounds + 1, (unsigned long long)done, (unsigned long long)l.ok,
 	       (unsigned long long)l.failed, (unsigned long long)l.timeouts,
-	       (unsigned long long)l.bytes, secs, rate, l.nslots);
+	       (unsigned long long)l.bytes, secs, rate, secs > 0 ? (double)done / secs : 0.0,
+	       l.nslots);
 	rc = 0;
 out:
 	if (l.ep >= 0)

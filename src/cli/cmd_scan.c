@@ -65,8 +65,11 @@ const struct cs_cli_cmd cs_cmd_scan = {
 	"  --shard I/N          scan only shard I of N: N scanners with the same --seed and\n"
 	"                       targets split the space exactly, each address in one shard\n"
 	"  --seed N             the order's seed (default: random, recorded for --resume)\n"
-	"  --thorough           try every port of every address: without it an address whose\n"
-	"                       first ports neither accept nor refuse is taken to be empty\n"
+	"  --thorough           try every port of every address, and ask every question of every\n"
+	"                       port: without it an address whose first ports neither accept nor\n"
+	"                       refuse is taken to be empty, and a question whose answer cannot\n"
+	"                       change the verdict (the favicon of a device already named) is not\n"
+	"                       asked\n"
 	"\n"
 	"Output and inventory:\n"
 	"  --format FMT         table (default on a terminal), jsonl or csv\n"
@@ -735,12 +738,12 @@ static int run(int argc, char **argv)
 	if (st.st != NULL)
 		snprintf(scan_name, sizeof(scan_name), " %lld", (long long)st.rec.id);
 	fprintf(stderr,
-		"camsweep scan%s: %llu addresses in %.1fs, %llu connections, %llu live, %llu "
-		"devices, "
-		"%llu covered%s\n",
+		"camsweep scan%s: %llu addresses in %.1fs, %llu connections (%llu questions "
+		"skipped), %llu live, %llu devices, %llu covered%s\n",
 		scan_name, (unsigned long long)stats.done, stats.elapsed,
-		(unsigned long long)stats.connects, (unsigned long long)stats.live,
-		(unsigned long long)stats.devices, (unsigned long long)stats.covered,
+		(unsigned long long)stats.connects, (unsigned long long)stats.skipped_steps,
+		(unsigned long long)stats.live, (unsigned long long)stats.devices,
+		(unsigned long long)stats.covered,
 		stop_flag ? " (interrupted: camsweep scan --resume continues)" : "");
 	rc = stop_flag ? 130 : CS_EXIT_OK;
 	goto out;

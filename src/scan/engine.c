@@ -64,6 +64,11 @@ struct host {
 	uint8_t silent;	   /* ports that answered nothing at all (every attempt timed out) */
 	struct reply *replies, **tail;
 	size_t reply_bytes;
+	unsigned nreplies;
+	/* What the replies said when last asked (host_hint), and how many replies that was. */
+	unsigned hint_replies;
+	bool hint_valid, hint_hardware;
+	char hint_maker[48];
 	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS];
 	size_t nports;
 };
@@ -79,7 +84,8 @@ struct conn {
 	int step;
 	unsigned attempts;
 	bool tls, port_open, got_cert;
-	bool stalled; /* the last reply ran into its deadline */
+	bool stalled;	 /* the last reply ran into its deadline */
+	uint32_t events; /* the epoll interest registered for fd, so that want() skips no-ops */
 	SSL *ssl;
 	char *req; /* the request being sent, and how far */
 	size_t req_len, req_off;
@@ -212,6 +218,7 @@ static void keep_reply(struct host *h, const struct cs_probe *p, int step, uint1
 	*h->tail = r;
 	h->tail = &r->next;
 	h->reply_bytes += len;
+	h->nreplies++;
 }
 
 static struct cs_scan_port_result *port_result(struct host *h, uint16_t port)
@@ -251,26 +258,56 @@ static void unlink_host(struct engine *e, struct host *h)
 	e->hosts_in_flight--;
 }
 
+/* Identify h from every reply kept so far; d's strings live in e->id until its next reset. */
+static void identify_replies(struct engine *e, struct host *h, struct cs_probe_target *t,
+			     struct cs_device *d)
+{
+	struct cs_err err;
+	struct in_addr ia = {htonl(h->addr)};
+
+	inet_ntop(AF_INET, &ia, t->host, sizeof(t->host));
+	cs_ident_reset(e->id);
+	for (struct reply *r = h->replies; r != NULL; r = r->next) {
+		t->port = r->port;
+		t->tls = r->tls;
+		if (r->probe == NULL)
+			cs_ident_feed(e->id, CS_IN_TLS, r->data, r->len, &err);
+		else
+			r->probe->observe(e->id, t, r->step, r->data, r->len);
+	}
+	cs_ident_set_address(e->id, t->host);
+	cs_ident_finish(e->id, d);
+}
+
+/*
+ * What h's replies say so far, for a probe's wanted(). Identification runs again only when
+ * replies have arrived since the last time: a host costs one or two extra identifications.
+ */
+static void host_hint(struct engine *e, struct host *h, struct cs_probe_hint *hint)
+{
+	if (!h->hint_valid || h->hint_replies != h->nreplies) {
+		struct cs_probe_target t = {h->addr, 0, "", false};
+		struct cs_device d;
+		identify_replies(e, h, &t, &d);
+		h->hint_maker[0] = '\0';
+		if (d.manufacturer != NULL && strlen(d.manufacturer) < sizeof(h->hint_maker))
+			memcpy(h->hint_maker, d.manufacturer, strlen(d.manufacturer) + 1);
+		h->hint_hardware = d.basis != NULL && strcmp(d.basis, "hardware") == 0;
+		h->hint_replies = h->nreplies;
+		h->hint_valid = true;
+	}
+	hint->maker = h->hint_maker[0] != '\0' ? h->hint_maker : NULL;
+	hint->hardware = hint->maker != NULL && h->hint_hardware;
+}
+
 static void identify_host(struct engine *e, struct host *h)
 {
 	struct cs_probe_target t = {h->addr, 0, "", false};
 	struct cs_scan_host out;
 	struct cs_device d;
 	struct cs_err err;
-	struct in_addr ia = {htonl(h->addr)};
 
-	inet_ntop(AF_INET, &ia, t.host, sizeof(t.host));
-	cs_ident_reset(e->id);
-	for (struct reply *r = h->replies; r != NULL; r = r->next) {
-		t.port = r->port;
-		t.tls = r->tls;
-		if (r->probe == NULL)
-			cs_ident_feed(e->id, CS_IN_TLS, r->data, r->len, &err);
-		else
-			r->probe->observe(e->id, &t, r->step, r->data, r->len);
-	}
-	cs_ident_set_address(e->id, t.host);
-	cs_ident_finish(e->id, &d);
+	identify_replies(e, h, &t, &d);
 	cs_policy_judge(e->kb, &d, e->o->policy, cs_ident_arena(e->id), &err);
 
 	memset(&out, 0, sizeof(out));
@@ -366,7 +403,8 @@ static void close_socket(struct engine *e, struct conn *c)
 		c->ssl = NULL;
 	}
 	if (c->fd >= 0) {
-		epoll_ctl(e->ep, EPOLL_CTL_DEL, c->fd, NULL);
+		/* close() also takes the descriptor out of the epoll set (it is never dup'ed):
+		 * no EPOLL_CTL_DEL, one system call fewer per connection. */
 		close(c->fd);
 		c->fd = -1;
 		e->open_conns--;
@@ -422,6 +460,14 @@ static void next_step(struct engine *e, struct conn *c)
 	c->len = 0;
 	c->attempts = 0;
 	c->stalled = false;
+	if (c->step >= 1 && c->probe->wanted != NULL && !e->o->thorough) {
+		struct cs_probe_hint hint;
+		host_hint(e, c->h, &hint);
+		while (c->step < CS_PROBE_MAX_STEPS && !c->probe->wanted(c->step, &hint)) {
+			c->step++;
+			e->stats.skipped_steps++;
+		}
+	}
 	if (c->step >= CS_PROBE_MAX_STEPS ||
 	    c->probe->request(&t, c->step, probe_buf, sizeof(probe_buf), &len) != CS_OK) {
 		port_done(e, c);
@@ -460,19 +506,24 @@ static void reply_complete(struct engine *e, struct conn *c)
 		next_step(e, c);
 		return;
 	}
-	if (c->len == 0 || c->stalled) {
-		/* No answer, or one that never finished: the device is not talking properly;
-		 * stop here. */
+	if (c->stalled || (c->len == 0 && c->step == 0)) {
+		/* No answer to the first question, or one that never finished: the device is
+		 * not talking properly; stop here. */
 		port_done(e, c);
 		return;
 	}
+	/* An empty answer to a later question (the device closed or reset without a word, or
+	 * the reply was lost) says nothing of the questions after it: go on. */
 	next_step(e, c);
 }
 
 static void want(struct engine *e, struct conn *c, uint32_t events)
 {
+	if (c->events == events)
+		return;
 	struct epoll_event ev = {.events = events, .data.ptr = c};
 	epoll_ctl(e->ep, EPOLL_CTL_MOD, c->fd, &ev);
+	c->events = events;
 }
 
 static void capture_cert(struct conn *c)
@@ -489,6 +540,8 @@ static void capture_cert(struct conn *c)
 	c->got_cert = true;
 }
 
+static void on_writable(struct engine *e, struct conn *c);
+
 static void begin_send(struct engine *e, struct conn *c)
 {
 	struct cs_probe_target t = {c->h->addr, c->port, "", c->tls};
@@ -502,8 +555,6 @@ static void begin_send(struct engine *e, struct conn *c)
 		port_done(e, c);
 		return;
 	}
-	c->state = c->req_len > 0 ? C_SENDING : C_READING;
-	want(e, c, c->req_len > 0 ? EPOLLOUT : EPOLLIN);
 	uint64_t t0 = now_ms();
 	c->step_end = t0 + 4 * (uint64_t)e->o->timeout_ms;
 	/* A greeting comes at once or not at all (a device that greets does so on accept): wait
@@ -512,6 +563,15 @@ static void begin_send(struct engine *e, struct conn *c)
 	if (c->req_len == 0 && wait > GREETING_WAIT_MS)
 		wait = GREETING_WAIT_MS;
 	heap_push(e, c, t0 + wait);
+	if (c->req_len == 0) {
+		c->state = C_READING;
+		want(e, c, EPOLLIN);
+		return;
+	}
+	/* A socket that has just connected has room for a small request: send it now rather
+	 * than after another trip through epoll. (c may be finished when this returns.) */
+	c->state = C_SENDING;
+	on_writable(e, c);
 }
 
 static ssize_t conn_write(struct conn *c, const void *p, size_t n)
@@ -542,11 +602,17 @@ static ssize_t conn_read(struct conn *c, void *p, size_t n)
 	return recv(c->fd, p, n, 0);
 }
 
-static void on_connected(struct engine *e, struct conn *c)
+static void on_handshake(struct engine *e, struct conn *c);
+
+static void on_connected(struct engine *e, struct conn *c, uint32_t ev)
 {
 	int soerr = 0;
 	socklen_t sl = sizeof(soerr);
-	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
+	/* Writable without an error is a connection made; only a failure needs asking why. */
+	if (ev & (EPOLLERR | EPOLLHUP) || !(ev & EPOLLOUT)) {
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0)
+			soerr = ECONNRESET; /* hung up without an error of its own */
+	}
 	if (soerr == 0 || soerr == ECONNREFUSED)
 		c->h->alive = true; /* an accept or a refusal: something lives at this address */
 	if (soerr != 0) {
@@ -570,7 +636,7 @@ static void on_connected(struct engine *e, struct conn *c)
 		SSL_set_connect_state(c->ssl);
 		c->state = C_HANDSHAKE;
 		heap_push(e, c, now_ms() + e->o->timeout_ms);
-		want(e, c, EPOLLIN | EPOLLOUT);
+		on_handshake(e, c); /* the ClientHello goes now (c may be finished after this) */
 		return;
 	}
 	begin_send(e, c);
@@ -599,8 +665,10 @@ static void on_writable(struct engine *e, struct conn *c)
 	while (c->req_off < c->req_len) {
 		ssize_t n = conn_write(c, c->req + c->req_off, c->req_len - c->req_off);
 		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				want(e, c, EPOLLOUT);
 				return;
+			}
 			reply_complete(e, c); /* reset before we finished asking */
 			return;
 		}
@@ -653,8 +721,11 @@ static void on_readable(struct engine *e, struct conn *c)
 
 static void on_event(struct engine *e, struct conn *c, uint32_t ev)
 {
+	/* An event fetched in the same batch as the one that ended this connection is stale. */
+	if (c->dead || c->fd < 0)
+		return;
 	switch (c->state) {
-	case C_CONNECTING: on_connected(e, c); break;
+	case C_CONNECTING: on_connected(e, c, ev); break;
 	case C_HANDSHAKE: on_handshake(e, c); break;
 	case C_SENDING:
 		if (ev & (EPOLLERR | EPOLLHUP) && !(ev & EPOLLOUT))
@@ -740,8 +811,12 @@ static int start_conn(struct engine *e, struct conn *c)
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	int one = 1;
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* A plain request is one write, which Nagle never delays; a TLS handshake writes flight
+	 * after flight, which it would. */
+	if (c->tls) {
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	}
 	e->stats.connects++;
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS) {
 		int err = errno;
@@ -751,6 +826,7 @@ static int start_conn(struct engine *e, struct conn *c)
 	c->fd = fd;
 	c->state = C_CONNECTING;
 	c->len = 0;
+	c->events = EPOLLOUT;
 	struct epoll_event ev = {.events = EPOLLOUT, .data.ptr = c};
 	if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		close(fd);

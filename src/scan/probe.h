@@ -40,6 +40,15 @@ enum {
 	CS_PROBE_MAX_STEPS = 8,
 };
 
+/*
+ * What a host's replies so far say, for a probe deciding whether a later step is still worth
+ * asking (wanted() below). Both fields come from the identification engine.
+ */
+struct cs_probe_hint {
+	const char *maker; /* the maker named so far (canonical, e.g. "Dahua"), or NULL */
+	bool hardware;	   /* named by hardware evidence, not only a brand on a label */
+};
+
 /* Result of complete(): is the reply in buf whole? */
 enum cs_probe_done {
 	CS_PROBE_MORE = 0, /* wait for more bytes (the engine's deadline still applies) */
@@ -72,6 +81,14 @@ struct cs_probe {
 	 */
 	int (*observe)(struct cs_ident *id, const struct cs_probe_target *t, int step,
 		       const char *buf, size_t len);
+
+	/*
+	 * Optional (NULL: every step is asked). Is `step` (>= 1) still worth asking of a host
+	 * whose replies so far say `hint`? A question whose answer cannot change the verdict is
+	 * one more request to a fragile device and one more connection for the sweep, so a probe
+	 * skips it. Never consulted for step 0.
+	 */
+	bool (*wanted)(int step, const struct cs_probe_hint *hint);
 };
 
 /* Every probe, in the order recognise() is tried. */

@@ -30,13 +30,25 @@ enum http_step {
 	STEP_ONVIF_INFO,
 };
 
-static const char *const step_payload[] = {
-	[STEP_ROOT] = "http-root",
-	[STEP_FAVICON] = "http-favicon",
-	[STEP_ISAPI] = "http-isapi-deviceinfo",
-	[STEP_RPC2] = "http-rpc2-login",
-	[STEP_ONVIF_TIME] = "onvif-get-system-date-and-time",
-	[STEP_ONVIF_INFO] = "onvif-get-device-information",
+/* When a later step is worth asking, given what the host has said so far (http_wanted). */
+enum ask {
+	ASK_ALWAYS,  /* the answer can add model, firmware or serial whatever we know */
+	ASK_UNSURE,  /* only while the maker is unknown or named by a label alone */
+	ASK_UNKNOWN, /* only while no maker is named at all */
+};
+
+static const struct {
+	const char *payload; /* data/probes/NAME.req */
+	enum ask ask;
+	const char *also_for; /* ...and also when this maker is named: its answer has more */
+} steps[] = {
+	[STEP_ROOT] = {"http-root", ASK_ALWAYS, NULL},
+	[STEP_FAVICON] = {"http-favicon", ASK_UNKNOWN, NULL},
+	[STEP_ISAPI] = {"http-isapi-deviceinfo", ASK_UNSURE, NULL},
+	/* The challenge carries the serial ("realm":"Login to <serial>") and the MAC. */
+	[STEP_RPC2] = {"http-rpc2-login", ASK_UNSURE, "Dahua"},
+	[STEP_ONVIF_TIME] = {"onvif-get-system-date-and-time", ASK_UNSURE, NULL},
+	[STEP_ONVIF_INFO] = {"onvif-get-device-information", ASK_ALWAYS, NULL},
 };
 
 /* Dahua's "Component error: login challenge!" (fingerprinting-signals.md 5.5). */
@@ -167,9 +179,30 @@ enum cs_probe_done cs_probe_message_complete(const char *buf, size_t len, bool r
 static int http_request(const struct cs_probe_target *t, int step, char *buf, size_t cap,
 			size_t *len)
 {
-	if (step < 0 || (size_t)step >= CS_ARRAY_SIZE(step_payload))
+	if (step < 0 || (size_t)step >= CS_ARRAY_SIZE(steps))
 		return CS_ENOTFOUND;
-	return cs_probe_payload(step_payload[step], t, buf, cap, len);
+	return cs_probe_payload(steps[step].payload, t, buf, cap, len);
+}
+
+/*
+ * Ask the favicon only of a device nobody has named, the maker-specific questions (ISAPI,
+ * RPC2, ONVIF's clock) while the maker is unknown or only a label, and GetDeviceInformation
+ * always (model, firmware, serial). A relabelled camera is a label until hardware speaks, so
+ * it is asked everything.
+ */
+static bool http_wanted(int step, const struct cs_probe_hint *hint)
+{
+	if (step < 0 || (size_t)step >= CS_ARRAY_SIZE(steps))
+		return true; /* request() ends the conversation */
+	if (steps[step].also_for != NULL && hint->maker != NULL &&
+	    strcmp(hint->maker, steps[step].also_for) == 0)
+		return true;
+	switch (steps[step].ask) {
+	case ASK_ALWAYS: return true;
+	case ASK_UNSURE: return hint->maker == NULL || !hint->hardware;
+	case ASK_UNKNOWN: return hint->maker == NULL;
+	}
+	return true;
 }
 
 static enum cs_probe_done http_complete(int step, const char *buf, size_t len)
@@ -289,4 +322,5 @@ const struct cs_probe cs_probe_http = {
 	.complete = http_complete,
 	.recognise = http_recognise,
 	.observe = http_observe,
+	.wanted = http_wanted,
 };

@@ -37,15 +37,16 @@ struct cs_scan_host {
 };
 
 struct cs_scan_stats {
-	uint64_t total;	     /* addresses in this shard */
-	uint64_t done;	     /* addresses finished */
-	uint64_t live;	     /* addresses with an open port */
-	uint64_t devices;    /* live addresses identified as a maker's device or a camera type */
-	uint64_t covered;    /* devices covered by a policy */
-	uint64_t connects;   /* connection attempts */
-	uint64_t open_ports; /* ports that accepted */
-	uint64_t resume_pos; /* every address before this position in the order is done */
-	double elapsed;	     /* seconds */
+	uint64_t total;		/* addresses in this shard */
+	uint64_t done;		/* addresses finished */
+	uint64_t live;		/* addresses with an open port */
+	uint64_t devices;	/* live addresses identified as a maker's device or a camera type */
+	uint64_t covered;	/* devices covered by a policy */
+	uint64_t connects;	/* connection attempts */
+	uint64_t open_ports;	/* ports that accepted */
+	uint64_t skipped_steps; /* probe steps not asked: the answer could not change the verdict */
+	uint64_t resume_pos;	/* every address before this position in the order is done */
+	double elapsed;		/* seconds */
 };
 
 struct cs_scan_opts {

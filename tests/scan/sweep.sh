@@ -2,6 +2,7 @@
 # Run inside a fresh network namespace (unshare -n): the simulated estate on 127.55.0.0/27 and
 # camsweep's sweeps of it. Packets never leave the namespace. Writes results into $1.
 #   full.jsonl            one whole sweep, recorded in $1/inv.db
+#   thorough.jsonl        the same sweep asking every question (--thorough)
 #   shard-{1,2,3}.jsonl   the same space split three ways (same seed)
 #   resumed-*.jsonl       a sweep interrupted by SIGINT, then --resume'd
 set -u
@@ -19,6 +20,9 @@ done
 common=(--no-progress --format jsonl --timeout 600 --seed 42)
 "$bin" scan "${common[@]}" --db "$out/inv.db" 127.55.0.0/27 >"$out/full.jsonl" 2>"$out/full.err"
 echo "$?" >"$out/full.rc"
+# Every question to every port (--thorough): the verdicts must not change, only the cost.
+"$bin" scan "${common[@]}" --no-store --thorough 127.55.0.0/27 >"$out/thorough.jsonl" \
+	2>"$out/thorough.err"
 for i in 1 2 3; do
 	"$bin" scan "${common[@]}" --no-store --shard "$i/3" 127.55.0.0/27 >"$out/shard-$i.jsonl" 2>/dev/null
 done

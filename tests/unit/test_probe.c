@@ -1335,3 +1335,35 @@ TEST(probe_registry_ports_and_names)
 	payloads_setup();
 	CHECK_INT(cs_probe_payload_count, 9);
 }
+
+/* Which later questions the http probe still asks, given what a host has said. */
+TEST(probe_http_skips_only_questions_that_cannot_change_the_verdict)
+{
+	const struct cs_probe *p = cs_probe_find("http");
+	REQUIRE(p != NULL && p->wanted != NULL);
+	const struct cs_probe_hint none = {NULL, false};
+	const struct cs_probe_hint hik_hw = {"Hikvision", true};
+	const struct cs_probe_hint dahua_hw = {"Dahua", true};
+	const struct cs_probe_hint label = {"Hikvision", false}; /* a brand on a label only */
+	/* step: 1 favicon, 2 ISAPI, 3 RPC2, 4 ONVIF time, 5 ONVIF device information */
+	static const struct {
+		int step;
+		bool none, hik_hw, dahua_hw, label;
+	} want[] = {
+		{1, true, false, false, false}, {2, true, false, false, true},
+		{3, true, false, true, true},	{4, true, false, false, true},
+		{5, true, true, true, true},	{6, true, true, true, true}, /* no such step */
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(want); i++) {
+		int s = want[i].step;
+		if (p->wanted(s, &none) != want[i].none ||
+		    p->wanted(s, &hik_hw) != want[i].hik_hw ||
+		    p->wanted(s, &dahua_hw) != want[i].dahua_hw ||
+		    p->wanted(s, &label) != want[i].label)
+			cs_test_fail(__FILE__, __LINE__, "step %d: %d %d %d %d", s,
+				     p->wanted(s, &none), p->wanted(s, &hik_hw),
+				     p->wanted(s, &dahua_hw), p->wanted(s, &label));
+	}
+	/* The other probes ask everything they have. */
+	CHECK(cs_probe_find("rtsp")->wanted == NULL);
+}
