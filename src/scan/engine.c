@@ -37,6 +37,12 @@
 
 enum {
 	HOST_REPLY_BYTES = 256 * 1024, /* all replies of one host, at most */
+	/*
+	 * Replies held in memory (kept for identification, or still arriving) above which no new
+	 * host is admitted until some finish. Empty addresses hold nothing, so this never slows a
+	 * sparse sweep; a dense estate at full speed stays within a few tens of MiB.
+	 */
+	HELD_BYTES_MAX = 24 * 1024 * 1024,
 	READ_CHUNK = 16 * 1024,
 	GREETING_WAIT_MS = 400, /* how long a server-first port may take to greet */
 	MAX_EVENTS = 1024,
@@ -121,6 +127,7 @@ struct engine {
 	struct conn *queue_head, *queue_tail; /* connections waiting for capacity */
 	struct conn *all;		      /* every conn object */
 	size_t open_conns;
+	size_t held_bytes; /* reply bytes held by hosts and connections (HELD_BYTES_MAX) */
 	struct timer *heap;
 	size_t nheap, capheap;
 	double tokens;
@@ -198,8 +205,8 @@ static struct timer heap_pop(struct engine *e)
 
 /* ---- hosts ---- */
 
-static void keep_reply(struct host *h, const struct cs_probe *p, int step, uint16_t port, bool tls,
-		       const char *data, size_t len)
+static void keep_reply(struct engine *e, struct host *h, const struct cs_probe *p, int step,
+		       uint16_t port, bool tls, const char *data, size_t len)
 {
 	if (len == 0 || h->reply_bytes >= HOST_REPLY_BYTES)
 		return;
@@ -219,6 +226,7 @@ static void keep_reply(struct host *h, const struct cs_probe *p, int step, uint1
 	h->tail = &r->next;
 	h->reply_bytes += len;
 	h->nreplies++;
+	e->held_bytes += len;
 }
 
 static struct cs_scan_port_result *port_result(struct host *h, uint16_t port)
@@ -334,6 +342,7 @@ static void host_done(struct engine *e, struct host *h)
 	if (live)
 		identify_host(e, h);
 	e->stats.done++;
+	e->held_bytes -= h->reply_bytes;
 	unlink_host(e, h);
 	free_host(h);
 }
@@ -431,6 +440,8 @@ static void free_conn(struct engine *e, struct conn *c)
 	free(c->buf);
 	free(c->req);
 	c->buf = c->req = NULL;
+	e->held_bytes -= c->cap;
+	c->cap = 0;
 	c->dead = true;
 	if (c->timers == 0)
 		free(c);
@@ -498,7 +509,7 @@ static void reply_complete(struct engine *e, struct conn *c)
 		pr->proto = c->probe->name;
 		pr->tls = c->tls;
 	}
-	keep_reply(c->h, c->probe, c->step, c->port, c->tls, c->buf, c->len);
+	keep_reply(e, c->h, c->probe, c->step, c->port, c->tls, c->buf, c->len);
 	if (c->len == 0 && c->step == 0 && c->probe->server_first) {
 		/* Silence where a greeting was expected: try the web instead. */
 		c->probe = cs_probe_find("http");
@@ -526,7 +537,7 @@ static void want(struct engine *e, struct conn *c, uint32_t events)
 	c->events = events;
 }
 
-static void capture_cert(struct conn *c)
+static void capture_cert(struct engine *e, struct conn *c)
 {
 	X509 *x = SSL_get1_peer_certificate(c->ssl);
 	if (x == NULL)
@@ -534,7 +545,7 @@ static void capture_cert(struct conn *c)
 	unsigned char *der = NULL;
 	int n = i2d_X509(x, &der);
 	if (n > 0)
-		keep_reply(c->h, NULL, 0, c->port, true, (const char *)der, (size_t)n);
+		keep_reply(e, c->h, NULL, 0, c->port, true, (const char *)der, (size_t)n);
 	OPENSSL_free(der);
 	X509_free(x);
 	c->got_cert = true;
@@ -647,7 +658,7 @@ static void on_handshake(struct engine *e, struct conn *c)
 	int r = SSL_do_handshake(c->ssl);
 	if (r == 1) {
 		if (!c->got_cert)
-			capture_cert(c);
+			capture_cert(e, c);
 		begin_send(e, c);
 		return;
 	}
@@ -696,6 +707,7 @@ static void on_readable(struct engine *e, struct conn *c)
 				return;
 			}
 			c->buf = b;
+			e->held_bytes += cap - c->cap;
 			c->cap = cap;
 		}
 		size_t room = c->cap - c->len;
@@ -845,7 +857,8 @@ static void pump(struct engine *e)
 	while (e->open_conns < e->o->concurrency && e->tokens >= 1.0) {
 		if (e->queue_head == NULL) {
 			/* Keep enough hosts in flight to fill the connection budget. */
-			if (e->hosts_in_flight >= e->o->concurrency || !admit_host(e))
+			if (e->hosts_in_flight >= e->o->concurrency ||
+			    e->held_bytes > HELD_BYTES_MAX || !admit_host(e))
 				return;
 			continue;
 		}
