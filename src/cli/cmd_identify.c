@@ -43,6 +43,7 @@ const struct cs_cli_cmd cs_cmd_identify = {
 	"                   dhip      a Dahua DHIP discovery reply, with or without its header\n"
 	"                   isapi     Hikvision /ISAPI/System/deviceInfo XML\n"
 	"                   dahua-cgi Dahua magicBox/configManager key=value replies\n"
+	"                   ubnt      a Ubiquiti discovery reply (UDP 10001, binary TLVs)\n"
 	"                   tls       a certificate (PEM or DER), or a subject or issuer line\n"
 	"                   mac       a MAC address\n"
 	"                   model     a model as written in an asset register\n"

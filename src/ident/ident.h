@@ -45,7 +45,8 @@ struct cs_ident;
 	X(FAVICON, "favicon")                                                                      \
 	X(JSON, "json")                                                                            \
 	X(XML, "xml")                                                                              \
-	X(KV, "kv")
+	X(KV, "kv")                                                                                \
+	X(UBNT, "ubnt")
 
 enum cs_input_kind {
 #define X(id, name) CS_IN_##id,

@@ -16,6 +16,7 @@
 #include "proto/kvflat.h"
 #include "proto/mac.h"
 #include "proto/tls.h"
+#include "proto/ubnt.h"
 #include "proto/xmlflat.h"
 
 #include <stdio.h>
@@ -121,6 +122,11 @@ enum cs_input_kind cs_input_detect(const char *p, size_t n)
 	const unsigned char *u = (const unsigned char *)p;
 	if (n >= 8 && memcmp(p + 4, "DHIP", 4) == 0)
 		return CS_IN_DHIP;
+	/* Ubiquiti discovery: version 1 reply or version 2, a payload length that matches the
+	 * bytes, and a first TLV that is a MAC (0x01, 0x02) or a string field. */
+	if (n >= 7 && ((u[0] == 1 && u[1] == 0) || u[0] == 2) &&
+	    ((size_t)u[2] << 8 | u[3]) == n - 4 && (u[4] == 1 || u[4] == 2 || u[4] == 3))
+		return CS_IN_UBNT;
 	if (n >= 4 && ((u[0] == 0 && u[1] == 0 && u[2] == 1 && u[3] == 0) ||
 		       (u[0] == 0x89 && u[1] == 'P' && u[2] == 'N' && u[3] == 'G')))
 		return CS_IN_FAVICON;
@@ -601,6 +607,17 @@ static int feed_model(struct cs_ident *id, const char *p, size_t n)
 	return cs_ident_observe_from(id, CS_SIG_MODEL, s, "model", 1.0);
 }
 
+/* Ubiquiti's discovery reply (UDP 10001): the protocol itself names the maker. */
+static int feed_ubnt(struct cs_ident *id, const char *p, size_t n, struct cs_err *err)
+{
+	struct leaf_ctx c = {id, "ubnt", "ubnt", 0};
+	struct cs_ubnt_info info;
+	int r = cs_ubnt_parse((const unsigned char *)p, n, on_leaf, &c, &info);
+	if (r != CS_OK)
+		return cs_err_set(err, r, "not a Ubiquiti discovery reply");
+	return cs_ident_observe_from(id, CS_SIG_PROTO, CS_SV("ubnt-discovery"), "ubnt", 1.0);
+}
+
 static int feed_dhip(struct cs_ident *id, const char *p, size_t n, struct cs_err *err)
 {
 	struct cs_sv json;
@@ -648,6 +665,7 @@ int cs_ident_feed(struct cs_ident *id, enum cs_input_kind kind, const char *p, s
 		return r;
 	case CS_IN_XML: return feed_xml(id, "xml", p, n, &info, err);
 	case CS_IN_DHIP: return feed_dhip(id, p, n, err);
+	case CS_IN_UBNT: return feed_ubnt(id, p, n, err);
 	case CS_IN_JSON: return feed_json(id, "json", p, n, err);
 	case CS_IN_DAHUA_CGI:
 		r = feed_kv(id, "dahua-cgi", p, n, err);
