@@ -65,6 +65,9 @@ const struct cs_cli_cmd cs_cmd_scan = {
 	"  --shard I/N          scan only shard I of N: N scanners with the same --seed and\n"
 	"                       targets split the space exactly, each address in one shard\n"
 	"  --seed N             the order's seed (default: random, recorded for --resume)\n"
+	"  --udp[=LIST]         UDP discovery inquiries to every live host: all of them, or\n"
+	"                       LIST (ubnt; default: ubnt)\n"
+	"  --no-udp             no UDP inquiries\n"
 	"  --thorough           try every port of every address, and ask every question of every\n"
 	"                       port: without it an address whose first ports neither accept nor\n"
 	"                       refuse is taken to be empty, and a question whose answer cannot\n"
@@ -232,7 +235,9 @@ static void ports_text(const struct cs_scan_host *h, char *buf, size_t cap)
 	for (size_t i = 0; i < h->nports && o + 24 < cap; i++)
 		o += (size_t)snprintf(buf + o, cap - o, "%s%u/%s%s", i ? "," : "", h->ports[i].port,
 				      h->ports[i].proto != NULL ? h->ports[i].proto : "tcp",
-				      h->ports[i].tls ? "+tls" : "");
+				      h->ports[i].udp	? "+udp"
+				      : h->ports[i].tls ? "+tls"
+							: "");
 }
 
 static int on_host(void *ctx, const struct cs_scan_host *h)
@@ -271,6 +276,8 @@ static int on_host(void *ctx, const struct cs_scan_host *h)
 			cs_json_str(&j, h->ports[i].proto);
 			cs_json_key(&j, "tls");
 			cs_json_bool(&j, h->ports[i].tls);
+			cs_json_key(&j, "transport");
+			cs_json_str(&j, h->ports[i].udp ? "udp" : "tcp");
 			cs_json_obj_end(&j);
 		}
 		cs_json_arr_end(&j);
@@ -335,6 +342,45 @@ static int on_host(void *ctx, const struct cs_scan_host *h)
 	return 0;
 }
 
+static const struct cs_probe *udp_probe_find(const char *name)
+{
+	for (size_t i = 0; name != NULL && i < cs_nudp_probes; i++)
+		if (strcmp(cs_udp_probes[i]->name, name) == 0)
+			return cs_udp_probes[i];
+	return NULL;
+}
+
+/* --udp LIST: the UDP probes by name ("all": every one). -1 naming nothing known. */
+static int parse_udp(const char *s, struct cs_scan_opts *o, struct cs_err *err)
+{
+	o->nudp = 0;
+	if (strcmp(s, "all") == 0) {
+		for (size_t i = 0; i < cs_nudp_probes && i < CS_SCAN_MAX_UDP; i++)
+			o->udp[o->nudp++] = cs_udp_probes[i];
+		return 0;
+	}
+	while (*s != '\0') {
+		size_t n = strcspn(s, ",");
+		char name[32];
+		const struct cs_probe *p = NULL;
+		if (n > 0 && n < sizeof(name)) {
+			memcpy(name, s, n);
+			name[n] = '\0';
+			p = udp_probe_find(name);
+		}
+		if (p == NULL)
+			return cs_err_set(err, CS_EINVAL, "--udp: no UDP probe '%.*s'",
+					  (int)(n > 31 ? 31 : n), s);
+		bool dup = false;
+		for (size_t i = 0; i < o->nudp; i++)
+			dup |= o->udp[i] == p;
+		if (!dup && o->nudp < CS_SCAN_MAX_UDP)
+			o->udp[o->nudp++] = p;
+		s += n + (s[n] == ',');
+	}
+	return 0;
+}
+
 /* The options a resumed scan needs, as a JSON object. */
 static char *options_json(const struct cs_scan_opts *o, const char *excludes)
 {
@@ -348,6 +394,10 @@ static char *options_json(const struct cs_scan_opts *o, const char *excludes)
 	json_object_set_new(j, "retries", json_integer(o->retries));
 	json_object_set_new(j, "per_host", json_integer(o->per_host));
 	json_object_set_new(j, "thorough", json_boolean(o->thorough));
+	json_t *udp = json_array();
+	for (size_t i = 0; i < o->nudp; i++)
+		json_array_append_new(udp, json_string(o->udp[i]->name));
+	json_object_set_new(j, "udp", udp);
 	json_object_set_new(j, "exclude", json_string(excludes != NULL ? excludes : ""));
 	json_object_set_new(j, "policy", o->policy != NULL ? json_string(o->policy) : json_null());
 	char *s = json_dumps(j, JSON_COMPACT);
@@ -376,6 +426,15 @@ static int apply_options_json(const char *s, struct cs_scan_opts *o, struct cs_t
 	o->retries = (unsigned)json_integer_value(json_object_get(j, "retries"));
 	o->per_host = (unsigned)json_integer_value(json_object_get(j, "per_host"));
 	o->thorough = json_is_true(json_object_get(j, "thorough"));
+	if (json_is_array(json_object_get(j, "udp"))) {
+		o->nudp = 0;
+		json_array_foreach(json_object_get(j, "udp"), i, v)
+		{
+			const struct cs_probe *p = udp_probe_find(json_string_value(v));
+			if (p != NULL && o->nudp < CS_SCAN_MAX_UDP)
+				o->udp[o->nudp++] = p;
+		}
+	}
 	const char *ex = json_string_value(json_object_get(j, "exclude"));
 	const char *pol = json_string_value(json_object_get(j, "policy"));
 	int r = CS_OK;
@@ -422,7 +481,9 @@ static int run(int argc, char **argv)
 		O_RESUME,
 		O_DATADIR,
 		O_IL,
-		O_THOROUGH
+		O_THOROUGH,
+		O_UDP,
+		O_NOUDP,
 	};
 	static const struct option opts[] = {
 		{"iL", required_argument, NULL, O_IL},
@@ -446,6 +507,8 @@ static int run(int argc, char **argv)
 		{"resume", optional_argument, NULL, O_RESUME},
 		{"data-dir", required_argument, NULL, O_DATADIR},
 		{"thorough", no_argument, NULL, O_THOROUGH},
+		{"udp", optional_argument, NULL, O_UDP},
+		{"no-udp", no_argument, NULL, O_NOUDP},
 		{NULL, 0, NULL, 0},
 	};
 	struct cs_scan_opts o;
@@ -548,6 +611,13 @@ static int run(int argc, char **argv)
 			break;
 		case O_DATADIR: kopts.data_dir = optarg; break;
 		case O_THOROUGH: o.thorough = true; break;
+		case O_UDP:
+			if (parse_udp(optarg != NULL ? optarg : "all", &o, &err) != CS_OK) {
+				fprintf(stderr, "camsweep scan: %s\n", err.msg);
+				goto out;
+			}
+			break;
+		case O_NOUDP: o.nudp = 0; break;
 		default: goto out;
 		}
 	}

@@ -64,6 +64,7 @@ struct host {
 	struct host *older; /* admission order, for the resume position */
 	struct host *newer;
 	uint8_t next_port; /* index of the next port to start */
+	uint8_t next_udp;  /* index of the next UDP probe to start (live hosts only) */
 	uint8_t running;   /* port conversations under way */
 	uint8_t finished;  /* port conversations done */
 	bool alive;	   /* some port accepted or refused: the address is in use */
@@ -75,7 +76,7 @@ struct host {
 	unsigned hint_replies;
 	bool hint_valid, hint_hardware;
 	char hint_maker[48];
-	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS];
+	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS + CS_SCAN_MAX_UDP];
 	size_t nports;
 };
 
@@ -90,6 +91,7 @@ struct conn {
 	int step;
 	unsigned attempts;
 	bool tls, port_open, got_cert;
+	bool udp;	 /* a UDP probe: one datagram out, one back */
 	bool stalled;	 /* the last reply ran into its deadline */
 	uint32_t events; /* the epoll interest registered for fd, so that want() skips no-ops */
 	SSL *ssl;
@@ -157,6 +159,10 @@ void cs_scan_opts_defaults(struct cs_scan_opts *o)
 	o->seed = 0;
 	o->shard = 1;
 	o->nshards = 1;
+	for (size_t i = 0; i < cs_ndefault_udp_probes && o->nudp < CS_SCAN_MAX_UDP; i++)
+		for (size_t k = 0; k < cs_nudp_probes; k++)
+			if (strcmp(cs_udp_probes[k]->name, cs_default_udp_probes[i]) == 0)
+				o->udp[o->nudp++] = cs_udp_probes[k];
 }
 
 /* ---- the deadline heap ---- */
@@ -229,17 +235,24 @@ static void keep_reply(struct engine *e, struct host *h, const struct cs_probe *
 	e->held_bytes += len;
 }
 
-static struct cs_scan_port_result *port_result(struct host *h, uint16_t port)
+static struct cs_scan_port_result *port_result(struct host *h, uint16_t port, bool udp)
 {
 	for (size_t i = 0; i < h->nports; i++)
-		if (h->ports[i].port == port)
+		if (h->ports[i].port == port && h->ports[i].udp == udp)
 			return &h->ports[i];
-	if (h->nports == CS_SCAN_MAX_PORTS)
+	if (h->nports == CS_ARRAY_SIZE(h->ports))
 		return NULL;
 	struct cs_scan_port_result *r = &h->ports[h->nports++];
 	memset(r, 0, sizeof(*r));
 	r->port = port;
+	r->udp = udp;
 	return r;
+}
+
+/* Conversations h will have in all: its TCP ports, and its UDP probes once it shows life. */
+static size_t host_total(const struct engine *e, const struct host *h)
+{
+	return e->o->nports + (h->alive ? e->o->nudp : 0);
 }
 
 static void free_host(struct host *h)
@@ -394,8 +407,23 @@ static void start_next_port(struct engine *e, struct host *h)
 		host_done(e, h); /* nothing is running, and nothing more will: h is gone */
 		return;
 	}
-	while (h->running < e->o->per_host && h->next_port < e->o->nports) {
-		struct conn *c = new_conn(e, h, e->o->ports[h->next_port++]);
+	while (h->running < e->o->per_host) {
+		struct conn *c;
+		if (h->next_port < e->o->nports) {
+			c = new_conn(e, h, e->o->ports[h->next_port++]);
+		} else if (h->alive && h->next_udp < e->o->nudp) {
+			/* UDP inquiries go to addresses that have shown life: to every empty
+			 * address of a sparse range they would only add traffic. */
+			const struct cs_probe *p = e->o->udp[h->next_udp++];
+			c = new_conn(e, h, p->udp_port);
+			if (c != NULL) {
+				c->probe = p;
+				c->udp = true;
+				c->tls = false;
+			}
+		} else {
+			break;
+		}
 		if (c == NULL) {
 			h->finished++;
 			continue;
@@ -454,7 +482,7 @@ static void port_done(struct engine *e, struct conn *c)
 	free_conn(e, c);
 	h->running--;
 	h->finished++;
-	if (h->finished >= e->o->nports && h->running == 0)
+	if (h->finished >= host_total(e, h) && h->running == 0)
 		host_done(e, h);
 	else
 		start_next_port(e, h);
@@ -489,7 +517,18 @@ static void next_step(struct engine *e, struct conn *c)
 
 static void reply_complete(struct engine *e, struct conn *c)
 {
-	struct cs_scan_port_result *pr = port_result(c->h, c->port);
+	struct cs_scan_port_result *pr = port_result(c->h, c->port, c->udp);
+	if (c->udp) {
+		/* A datagram back is the whole answer, and the port's only one. */
+		if (pr != NULL && c->len > 0) {
+			pr->open = true;
+			pr->proto = c->probe->name;
+			e->stats.open_ports++;
+		}
+		keep_reply(e, c->h, c->probe, c->step, c->port, false, c->buf, c->len);
+		port_done(e, c);
+		return;
+	}
 	if (c->len > 0 && c->step == 0) {
 		/* What the port answered decides the protocol, not its number. */
 		const struct cs_probe *p = cs_probe_recognise(c->buf, c->len);
@@ -633,7 +672,7 @@ static void on_connected(struct engine *e, struct conn *c, uint32_t ev)
 	}
 	if (!c->port_open) {
 		c->port_open = true;
-		struct cs_scan_port_result *pr = port_result(c->h, c->port);
+		struct cs_scan_port_result *pr = port_result(c->h, c->port, false);
 		if (pr != NULL)
 			pr->open = true;
 		e->stats.open_ports++;
@@ -766,6 +805,11 @@ static void on_timeout(struct engine *e, struct conn *c)
 	case C_HANDSHAKE: port_done(e, c); return;
 	case C_SENDING:
 	case C_READING:
+		if (c->udp && c->len == 0 && ++c->attempts <= e->o->retries && c->h->alive) {
+			close_socket(e, c); /* a datagram may be lost: ask once more */
+			enqueue_conn(e, c);
+			return;
+		}
 		/* A slow or stuck device: what it said so far counts, but the conversation ends
 		 * here rather than spending the same wait on every later step. */
 		c->stalled = true;
@@ -815,11 +859,43 @@ static void refill(struct engine *e)
 	e->last_refill = t;
 }
 
+/*
+ * A UDP probe: a connected datagram socket (so that only the target's answer is read, and an
+ * ICMP port unreachable comes back as ECONNREFUSED), the inquiry sent at once, then the reply
+ * awaited like any other.
+ */
+static int start_udp(struct engine *e, struct conn *c, const struct sockaddr_in *sa)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	e->stats.connects++;
+	if (connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0) {
+		int err = errno;
+		close(fd);
+		return -err;
+	}
+	c->fd = fd;
+	c->len = 0;
+	c->events = EPOLLIN;
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
+	if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		close(fd);
+		c->fd = -1;
+		return -errno;
+	}
+	e->open_conns++;
+	begin_send(e, c); /* c may be finished when this returns */
+	return 0;
+}
+
 static int start_conn(struct engine *e, struct conn *c)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET,
 				 .sin_port = htons(c->port),
 				 .sin_addr.s_addr = htonl(c->h->addr)};
+	if (c->udp)
+		return start_udp(e, c, &sa);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

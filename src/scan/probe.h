@@ -60,6 +60,12 @@ struct cs_probe {
 	const char *summary; /* one line for --help and docs */
 	bool server_first;   /* the server speaks first: step 0 sends nothing and reads */
 	bool wants_tls;	     /* run inside TLS (https): the engine handshakes first */
+	/*
+	 * Non-zero: a UDP probe, sent to this port of every live host (cs_udp_probes). Its one
+	 * step is a datagram out; the first datagram back is the reply (complete() is not
+	 * consulted); silence or an ICMP refusal ends it.
+	 */
+	uint16_t udp_port;
 
 	/*
 	 * Write the request of `step` (0-based) into buf[0..cap) and its length into *len.
@@ -91,9 +97,16 @@ struct cs_probe {
 	bool (*wanted)(int step, const struct cs_probe_hint *hint);
 };
 
-/* Every probe, in the order recognise() is tried. */
+/* Every TCP probe, in the order recognise() is tried. */
 extern const struct cs_probe *const cs_probes[];
 extern const size_t cs_nprobes;
+
+/* Every UDP probe (udp_port set): the discovery inquiries a scan may send unicast. */
+extern const struct cs_probe *const cs_udp_probes[];
+extern const size_t cs_nudp_probes;
+/* The UDP probes a scan sends unless told otherwise (--udp, --no-udp): their names. */
+extern const char *const cs_default_udp_probes[];
+extern const size_t cs_ndefault_udp_probes;
 
 const struct cs_probe *cs_probe_find(const char *name);
 /* The probe tried first on a port (by number), or NULL (the engine then sends HTTP). */

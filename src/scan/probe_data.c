@@ -38,7 +38,8 @@
 	X("onvif-get-device-information", true)                                                    \
 	X("rtsp-options", true)                                                                    \
 	X("rtsp-describe", true)                                                                   \
-	X("dahua-dvrip-hello", false)
+	X("dahua-dvrip-hello", false)                                                              \
+	X("ubnt-discovery", false)
 
 const char *const cs_probe_payload_names[] = {
 #define X(name, text) name,

@@ -13,6 +13,7 @@ extern const struct cs_probe cs_probe_rtsp;	   /* probe_rtsp.c */
 extern const struct cs_probe cs_probe_hik_sdk;	   /* probe_hik.c */
 extern const struct cs_probe cs_probe_dahua_dvrip; /* probe_dahua.c */
 extern const struct cs_probe cs_probe_tls;	   /* probe_tls.c */
+extern const struct cs_probe cs_probe_ubnt;	   /* probe_udp.c */
 
 /*
  * Is the HTTP (rtsp false) or RTSP (rtsp true) response in buf[0..len) whole? The head must be

@@ -19,6 +19,14 @@ const struct cs_probe *const cs_probes[] = {
 };
 const size_t cs_nprobes = CS_ARRAY_SIZE(cs_probes);
 
+/* The UDP probes (probe_udp.c), and those a scan sends by default (docs/scan.md). */
+const struct cs_probe *const cs_udp_probes[] = {
+	&cs_probe_ubnt,
+};
+const size_t cs_nudp_probes = CS_ARRAY_SIZE(cs_udp_probes);
+const char *const cs_default_udp_probes[] = {"ubnt"};
+const size_t cs_ndefault_udp_probes = CS_ARRAY_SIZE(cs_default_udp_probes);
+
 /*
  * The default ports: where surveillance equipment answers, and only there (fingerprinting-
  * signals.md 1.3 Ingram's config.py, 1.1 nmap-service-probes, 1.5 cameradar, 1.7 "Ports").

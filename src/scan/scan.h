@@ -18,20 +18,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum { CS_SCAN_MAX_PORTS = 64 };
+enum { CS_SCAN_MAX_PORTS = 64, CS_SCAN_MAX_UDP = 8 };
 
 struct cs_scan_port_result {
 	uint16_t port;
 	bool open;	   /* the connection was accepted */
 	const char *proto; /* the protocol recognised ("http", "rtsp", ...), or NULL */
 	bool tls;
+	bool udp; /* a UDP probe's port (open: it answered) */
 };
 
 /* What the engine learnt about one host (valid during the on_host call). */
 struct cs_scan_host {
 	uint32_t addr; /* host byte order */
 	char ip[16];
-	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS];
+	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS + CS_SCAN_MAX_UDP];
 	size_t nports;			/* open ports only */
 	const struct cs_device *device; /* identified and judged; NULL when no port was open */
 };
@@ -52,6 +53,9 @@ struct cs_scan_stats {
 struct cs_scan_opts {
 	uint16_t ports[CS_SCAN_MAX_PORTS];
 	size_t nports;
+	/* UDP probes (cs_udp_probes) sent to every live host after its TCP ports. */
+	const struct cs_probe *udp[CS_SCAN_MAX_UDP];
+	size_t nudp;
 	unsigned rate;	      /* new connections per second; 0: no limit */
 	unsigned concurrency; /* open connections at most */
 	unsigned timeout_ms;  /* to connect, and between bytes of a reply */

@@ -299,8 +299,9 @@ static void write_file(const char *name, const char *content, size_t n)
 static const char *file_name(size_t i)
 {
 	static char name[128];
-	snprintf(name, sizeof(name), "%s%s", cs_probe_payload_names[i],
-		 strcmp(cs_probe_payload_names[i], "dahua-dvrip-hello") == 0 ? ".hex" : ".req");
+	bool binary = strcmp(cs_probe_payload_names[i], "dahua-dvrip-hello") == 0 ||
+		      strcmp(cs_probe_payload_names[i], "ubnt-discovery") == 0;
+	snprintf(name, sizeof(name), "%s%s", cs_probe_payload_names[i], binary ? ".hex" : ".req");
 	return name;
 }
 
@@ -1179,11 +1180,14 @@ TEST(probe_payload_files_ask_only_what_anyone_may)
 		char *p = slurp(path, &n);
 		REQUIRE(p != NULL);
 		if (hex) {
-			/* The one binary payload: exactly fingerprinting-signals.md 5.4's hello. */
-			const char *want = "a3010001"
-					   "000000000000000000000000"
-					   "02000000"
-					   "000000000000000000000000";
+			/* The binary payloads: exactly fingerprinting-signals.md 5.4's DVRIP hello,
+			 * and nmap's UbiquitiDiscoveryv1 inquiry. */
+			const char *want = strcmp(name, "ubnt-discovery.hex") == 0
+						   ? "01000000"
+						   : "a3010001"
+						     "000000000000000000000000"
+						     "02000000"
+						     "000000000000000000000000";
 			char digits[256];
 			size_t dn = 0;
 			for (size_t i = 0; i < n && dn + 1 < sizeof(digits); i++) {
@@ -1333,7 +1337,7 @@ TEST(probe_registry_ports_and_names)
 	}
 	/* Every payload the probes name is loaded, and every loaded payload is used. */
 	payloads_setup();
-	CHECK_INT(cs_probe_payload_count, 9);
+	CHECK_INT(cs_probe_payload_count, 10);
 }
 
 /* Which later questions the http probe still asks, given what a host has said. */
@@ -1366,4 +1370,42 @@ TEST(probe_http_skips_only_questions_that_cannot_change_the_verdict)
 	}
 	/* The other probes ask everything they have. */
 	CHECK(cs_probe_find("rtsp")->wanted == NULL);
+}
+
+/* The UDP probes: registered apart from the TCP ones, each with its port and one inquiry. */
+TEST(probe_udp_probes_send_one_inquiry)
+{
+	struct cs_err err;
+	REQUIRE(cs_probe_data_load(getenv("CS_DATA_DIR") ? getenv("CS_DATA_DIR") : "data", &err) ==
+		CS_OK);
+	struct cs_probe_target t = {0x7f000001, 10001, "127.0.0.1", false};
+	char buf[CS_PROBE_REQ_MAX];
+	size_t len = 0;
+	CHECK(cs_nudp_probes >= 1);
+	for (size_t i = 0; i < cs_nudp_probes; i++) {
+		const struct cs_probe *p = cs_udp_probes[i];
+		CHECK(p->udp_port != 0);
+		CHECK(!p->recognise("HTTP/1.1 200 OK\r\n\r\n", 19));
+		CHECK_INT(p->request(&t, 0, buf, sizeof(buf), &len), CS_OK);
+		CHECK(len > 0);
+		CHECK_INT(p->request(&t, 1, buf, sizeof(buf), &len), CS_ENOTFOUND);
+		for (size_t k = 0; k < cs_nprobes; k++)
+			CHECK(cs_probes[k] != p);
+	}
+	for (size_t i = 0; i < cs_ndefault_udp_probes; i++) {
+		bool known = false;
+		for (size_t k = 0; k < cs_nudp_probes; k++)
+			known |= strcmp(cs_udp_probes[k]->name, cs_default_udp_probes[i]) == 0;
+		CHECK(known);
+	}
+	const struct cs_probe *ubnt = NULL;
+	for (size_t k = 0; k < cs_nudp_probes; k++)
+		if (strcmp(cs_udp_probes[k]->name, "ubnt") == 0)
+			ubnt = cs_udp_probes[k];
+	REQUIRE(ubnt != NULL);
+	CHECK_INT(ubnt->udp_port, 10001);
+	CHECK_INT(ubnt->request(&t, 0, buf, sizeof(buf), &len), CS_OK);
+	CHECK_INT(len, 4);
+	CHECK(memcmp(buf, "\x01\x00\x00\x00", 4) == 0);
+	cs_probe_data_free();
 }

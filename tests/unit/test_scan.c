@@ -94,7 +94,8 @@ TEST(scan_identifies_the_simulated_estate)
 		{"127.55.0.7", "Dahua", "Amcrest", true}, {"127.55.0.8", "Dahua", "Lorex", true},
 		{"127.55.0.10", "Axis", NULL, false},	  {"127.55.0.11", "Hanwha", NULL, false},
 		{"127.55.0.12", "Bosch", NULL, false},	  {"127.55.0.13", "Vivotek", NULL, false},
-		{"127.55.0.17", NULL, NULL, false},	  {"127.55.0.18", NULL, NULL, false},
+		{"127.55.0.15", "Ubiquiti", NULL, false}, {"127.55.0.17", NULL, NULL, false},
+		{"127.55.0.18", NULL, NULL, false},
 	};
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 		json_t *d = find(v, n, want[i].ip);
@@ -108,6 +109,22 @@ TEST(scan_identifies_the_simulated_estate)
 		CHECK(json_array_size(json_object_get(d, "ports")) > 0);
 		if (cs_test_failed_now())
 			printf("  at %s\n", want[i].ip);
+	}
+	/* The UniFi camera's web port only redirects: its UDP discovery answer names it. */
+	json_t *ubnt = find(v, n, "127.55.0.15");
+	if (ubnt != NULL) {
+		CHECK_STR(s(ubnt, "model"), "UVC G4 Bullet");
+		CHECK(s(ubnt, "mac") != NULL);
+		bool udp = false;
+		size_t i;
+		json_t *port;
+		json_array_foreach(json_object_get(ubnt, "ports"), i, port)
+		{
+			if (json_integer_value(json_object_get(port, "port")) == 10001)
+				udp = strcmp(s(port, "transport"), "udp") == 0 &&
+				      strcmp(s(port, "proto"), "ubnt") == 0;
+		}
+		CHECK(udp);
 	}
 	/* Hostile devices are reported (they answered) and never said to be anything. */
 	for (int k = 19; k <= 25; k++) {
