@@ -98,25 +98,34 @@ static const char check_usage[] =
 
 enum format { FMT_TABLE, FMT_JSON, FMT_CSV };
 
-enum { OUT_BUF_CAP = 64 * 1024 * 1024, ARENA_CAP = 256 * 1024 * 1024 };
+/* One finding's output, and the findings of one device, are far below these. */
+enum { OUT_BUF_CAP = 64 * 1024 * 1024, ARENA_CAP = 64 * 1024 * 1024 };
 
-/* One finding with the index of its device in the run's device array. */
-struct row {
-	const struct cs_finding *f;
-	size_t dev;
+/*
+ * Memory stays bounded by one device: a first pass judges each device and keeps only a small
+ * key per finding (severity, device, position); after sorting, a second pass loads each device
+ * again (at most once per severity it has findings of) and prints. Judging is deterministic,
+ * so the positions still hold.
+ */
+struct key {
+	int64_t id;
+	uint32_t k; /* index in the device's list of findings */
+	enum cs_severity sev;
 };
 
 struct run {
 	struct cs_store *st;
 	struct cs_findings_db *db;
-	struct cs_arena arena;
-	struct cs_stored_device **devs;
-	size_t ndevs, adevs;
-	struct cs_findings_list list;
-	size_t *owner; /* device index of list.v[i] */
-	size_t aowner;
+	const char *policy;
+	int today;
+	struct cs_arena arena;	      /* strings of the current device's findings */
+	struct cs_findings_list list; /* the current device's findings */
+	struct cs_stored_device *cur; /* the current device */
 	int64_t *ids;
 	size_t nids, aids;
+	struct key *keys;
+	size_t nkeys, akeys;
+	size_t count[CS_SEV_CRITICAL + 1];
 };
 
 static int collect_id(void *ctx, const struct cs_stored_device *d)
@@ -134,63 +143,74 @@ static int collect_id(void *ctx, const struct cs_stored_device *d)
 	return 0;
 }
 
-/* Judge every device; the records are kept because the findings borrow their strings. */
-static int judge_all(struct run *rn, const char *policy, struct cs_err *err)
+/* Make device id the current one, judged; the previous one is freed. */
+static int judge(struct run *rn, int64_t id, struct cs_err *err)
 {
-	int r, today = cs_findings_today();
+	struct cs_findings_context ctx;
+	int r;
+
+	if (rn->cur != NULL && rn->cur->id == id)
+		return CS_OK;
+	cs_stored_device_free(rn->cur);
+	rn->cur = NULL;
+	rn->list.n = 0;
+	cs_arena_reset(&rn->arena);
+	if ((r = cs_store_get_device(rn->st, id, &rn->cur, err)) != CS_OK ||
+	    (r = cs_findings_context_for(rn->st, rn->cur, rn->today, &ctx, err)) != CS_OK)
+		return r;
+	return cs_findings_eval(rn->db, &rn->cur->dev, &ctx, rn->policy, &rn->arena, &rn->list,
+				err);
+}
+
+/* First pass: judge every device, keep a key per finding at or above min. */
+static int judge_all(struct run *rn, enum cs_severity min, struct cs_err *err)
+{
+	int r;
 
 	if ((r = cs_store_list_devices(rn->st, NULL, collect_id, rn, err)) != CS_OK)
 		return r;
-	if ((rn->devs = calloc(rn->nids != 0 ? rn->nids : 1, sizeof(*rn->devs))) == NULL)
-		return cs_err_set(err, CS_ENOMEM, "out of memory");
-	rn->adevs = rn->nids;
 	for (size_t i = 0; i < rn->nids; i++) {
-		struct cs_stored_device *d = NULL;
-		struct cs_findings_context ctx;
-		if ((r = cs_store_get_device(rn->st, rn->ids[i], &d, err)) != CS_OK)
+		if ((r = judge(rn, rn->ids[i], err)) != CS_OK)
 			return r;
-		rn->devs[rn->ndevs++] = d;
-		size_t before = rn->list.n;
-		if ((r = cs_findings_context_for(rn->st, d, today, &ctx, err)) != CS_OK ||
-		    (r = cs_findings_eval(rn->db, &d->dev, &ctx, policy, &rn->arena, &rn->list,
-					  err)) != CS_OK)
-			return r;
-		if (rn->list.n > rn->aowner) {
-			void *p = reallocarray(rn->owner, rn->list.alloc, sizeof(*rn->owner));
-			if (p == NULL)
-				return cs_err_set(err, CS_ENOMEM, "out of memory");
-			rn->owner = p;
-			rn->aowner = rn->list.alloc;
+		for (size_t k = 0; k < rn->list.n; k++) {
+			const struct cs_finding *f = &rn->list.v[k];
+			if (f->severity < min)
+				continue;
+			if (rn->nkeys == rn->akeys) {
+				size_t want = rn->akeys != 0 ? rn->akeys * 2 : 64;
+				void *p = reallocarray(rn->keys, want, sizeof(*rn->keys));
+				if (p == NULL)
+					return cs_err_set(err, CS_ENOMEM, "out of memory");
+				rn->keys = p;
+				rn->akeys = want;
+			}
+			rn->keys[rn->nkeys++] = (struct key){rn->ids[i], (uint32_t)k, f->severity};
+			rn->count[f->severity]++;
 		}
-		for (size_t k = before; k < rn->list.n; k++)
-			rn->owner[k] = rn->ndevs - 1;
 	}
 	return CS_OK;
 }
 
 static void run_free(struct run *rn)
 {
-	for (size_t i = 0; i < rn->ndevs; i++)
-		cs_stored_device_free(rn->devs[i]);
-	free(rn->devs);
+	cs_stored_device_free(rn->cur);
 	free(rn->ids);
-	free(rn->owner);
+	free(rn->keys);
 	cs_findings_list_free(&rn->list);
 	cs_arena_free(&rn->arena);
 	cs_findings_db_free(rn->db);
 	cs_store_close(rn->st);
 }
 
-static int cmp_rows(const void *a, const void *b)
+/* Most severe first, then by device, then in the order the engine raised them. */
+static int cmp_keys(const void *a, const void *b)
 {
-	const struct row *x = a, *y = b;
-	if (x->f->severity != y->f->severity)
-		return x->f->severity > y->f->severity ? -1 : 1;
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->f->rule != y->f->rule)
-		return x->f->rule < y->f->rule ? -1 : 1;
-	return x < y ? -1 : x > y;
+	const struct key *x = a, *y = b;
+	if (x->sev != y->sev)
+		return x->sev > y->sev ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
 }
 
 /* --- output ---------------------------------------------------------------------------------- */
@@ -214,69 +234,78 @@ static size_t width(const char *s)
 
 enum { T_SEV, T_RULE, T_ID, T_ADDR, T_DEVICE, T_CVE, T_TITLE, T_NCOLS };
 
-static int print_table(const struct run *rn, const struct row *rows, size_t n)
-{
-	static const char *const titles[T_NCOLS] = {"SEVERITY",	   "RULE", "DEVICE", "ADDRESS",
-						    "MAKER/MODEL", "CVE",  "TITLE"};
-	static const size_t max[T_NCOLS] = {8, 24, 20, 39, 40, 16, 200};
-	char **cells = calloc((n + 1) * T_NCOLS, sizeof(*cells));
+static const char *const table_titles[T_NCOLS] = {"SEVERITY",	 "RULE", "DEVICE", "ADDRESS",
+						  "MAKER/MODEL", "CVE",	 "TITLE"};
+
+struct out {
+	enum format format;
+	struct cs_buf b, tmp;
+	struct cs_json j;
+	char **cells; /* table: T_NCOLS per row, sanitised, owned */
+	size_t nrows, arows;
 	size_t w[T_NCOLS];
-	struct cs_buf b;
+};
+
+static int table_add(struct out *o, const struct cs_stored_device *d, const struct cs_finding *f)
+{
+	static const size_t max[T_NCOLS] = {8, 24, 20, 39, 40, 16, 200};
+	char id[32], maker[512];
 	int r = CS_OK;
 
-	if (cells == NULL)
-		return CS_ENOMEM;
-	cs_buf_init(&b, 1 << 20);
-	for (int c = 0; c < T_NCOLS; c++)
-		w[c] = strlen(titles[c]);
-	for (size_t i = 0; i < n && r == CS_OK; i++) {
-		const struct cs_stored_device *d = rn->devs[rows[i].dev];
-		const struct cs_finding *f = rows[i].f;
-		char id[32], maker[512];
-		snprintf(id, sizeof(id), "%lld", (long long)d->id);
-		snprintf(maker, sizeof(maker), "%s%s%s",
-			 d->dev.manufacturer != NULL ? d->dev.manufacturer : "unknown",
-			 d->dev.model != NULL ? " " : "", d->dev.model != NULL ? d->dev.model : "");
-		const char *vals[T_NCOLS] = {cs_severity_name(f->severity),
-					     f->rule_id,
-					     id,
-					     d->dev.address != NULL ? d->dev.address : "-",
-					     maker,
-					     f->cve != NULL ? f->cve : "-",
-					     f->title};
-		for (int c = 0; c < T_NCOLS && r == CS_OK; c++) {
-			cs_buf_reset(&b);
-			if ((r = cs_term_safe(&b, vals[c], max[c])) != CS_OK ||
-			    (r = cs_buf_append(&b, "", 0)) != CS_OK)
-				break;
-			if (f->note != NULL && c == T_TITLE)
-				r = cs_buf_printf(&b, " (%s)", f->note);
-			if (r == CS_OK && (cells[i * T_NCOLS + c] = strdup(b.data)) == NULL)
-				r = CS_ENOMEM;
-			if (r == CS_OK && width(b.data) > w[c])
-				w[c] = width(b.data);
-		}
+	if (o->nrows == o->arows) {
+		size_t want = o->arows != 0 ? o->arows * 2 : 64;
+		void *p = reallocarray(o->cells, want * T_NCOLS, sizeof(*o->cells));
+		if (p == NULL)
+			return CS_ENOMEM;
+		o->cells = p;
+		o->arows = want;
 	}
-	if (r == CS_OK) {
-		for (int c = 0; c < T_NCOLS; c++)
-			printf("%s%*s", titles[c],
-			       c == T_NCOLS - 1 ? 0 : (int)(w[c] - strlen(titles[c]) + 2), "");
-		putchar('\n');
-		for (size_t i = 0; i < n; i++) {
-			for (int c = 0; c < T_NCOLS; c++) {
-				const char *s = cells[i * T_NCOLS + c];
-				fputs(s, stdout);
-				if (c != T_NCOLS - 1)
-					printf("%*s", (int)(w[c] - width(s) + 2), "");
-			}
-			putchar('\n');
-		}
+	char **row = &o->cells[o->nrows * T_NCOLS];
+	memset(row, 0, T_NCOLS * sizeof(*row));
+	o->nrows++; /* counted now so that a partly filled row is still freed */
+	snprintf(id, sizeof(id), "%lld", (long long)d->id);
+	snprintf(maker, sizeof(maker), "%s%s%s",
+		 d->dev.manufacturer != NULL ? d->dev.manufacturer : "unknown",
+		 d->dev.model != NULL ? " " : "", d->dev.model != NULL ? d->dev.model : "");
+	const char *vals[T_NCOLS] = {cs_severity_name(f->severity),
+				     f->rule_id,
+				     id,
+				     d->dev.address != NULL ? d->dev.address : "-",
+				     maker,
+				     f->cve != NULL ? f->cve : "-",
+				     f->title};
+	for (int c = 0; c < T_NCOLS && r == CS_OK; c++) {
+		cs_buf_reset(&o->tmp);
+		if ((r = cs_term_safe(&o->tmp, vals[c], max[c])) != CS_OK ||
+		    (r = cs_buf_append(&o->tmp, "", 0)) != CS_OK)
+			break;
+		if (f->note != NULL && c == T_TITLE)
+			r = cs_buf_printf(&o->tmp, " (%s)", f->note);
+		if (r == CS_OK && (row[c] = strdup(o->tmp.data)) == NULL)
+			r = CS_ENOMEM;
+		if (r == CS_OK && width(row[c]) > o->w[c])
+			o->w[c] = width(row[c]);
 	}
-	for (size_t i = 0; i < n * T_NCOLS; i++)
-		free(cells[i]);
-	free(cells);
-	cs_buf_free(&b);
 	return r;
+}
+
+static void table_print(const struct out *o)
+{
+	if (o->nrows == 0)
+		return;
+	for (int c = 0; c < T_NCOLS; c++)
+		printf("%s%*s", table_titles[c],
+		       c == T_NCOLS - 1 ? 0 : (int)(o->w[c] - strlen(table_titles[c]) + 2), "");
+	putchar('\n');
+	for (size_t i = 0; i < o->nrows; i++) {
+		for (int c = 0; c < T_NCOLS; c++) {
+			const char *s = o->cells[i * T_NCOLS + c];
+			fputs(s, stdout);
+			if (c != T_NCOLS - 1)
+				printf("%*s", (int)(o->w[c] - width(s) + 2), "");
+		}
+		putchar('\n');
+	}
 }
 
 static void json_finding(struct cs_json *j, const struct cs_stored_device *d,
@@ -323,72 +352,113 @@ static void json_finding(struct cs_json *j, const struct cs_stored_device *d,
 	cs_json_obj_end(j);
 }
 
-static int print_json(const struct run *rn, const struct row *rows, size_t n)
-{
-	struct cs_buf b;
-	struct cs_json j;
-	int r = CS_OK;
-
-	cs_buf_init(&b, OUT_BUF_CAP);
-	cs_json_init(&j, &b, true);
-	cs_json_arr_begin(&j);
-	for (size_t i = 0; i < n && r == CS_OK; i++) {
-		json_finding(&j, rn->devs[rows[i].dev], rows[i].f);
-		r = j.err != CS_OK ? j.err : flush(&b);
-	}
-	cs_json_arr_end(&j);
-	if (r == CS_OK && (r = cs_json_end(&j)) == CS_OK && (r = cs_buf_putc(&b, '\n')) == CS_OK)
-		r = flush(&b);
-	cs_buf_free(&b);
-	return r;
-}
-
 static const char *const csv_header[] = {
 	"severity", "rule", "device_id", "address", "manufacturer", "model",
 	"firmware", "cve",  "title",	 "note",    "evidence",
 };
 
-static int print_csv(const struct run *rn, const struct row *rows, size_t n)
+static int csv_finding(struct out *o, const struct cs_stored_device *d, const struct cs_finding *f)
 {
-	struct cs_buf b, evb;
+	char id[32];
 	int r;
 
-	cs_buf_init(&b, OUT_BUF_CAP);
-	cs_buf_init(&evb, 1 << 20);
-	r = cs_csv_row(&b, csv_header, CS_ARRAY_SIZE(csv_header));
-	for (size_t i = 0; i < n && r == CS_OK; i++) {
-		const struct cs_stored_device *d = rn->devs[rows[i].dev];
-		const struct cs_finding *f = rows[i].f;
-		char id[32];
-		snprintf(id, sizeof(id), "%lld", (long long)d->id);
-		cs_buf_reset(&evb);
-		r = cs_buf_append(&evb, "", 0);
-		/* e.g. "coverage=uk-nil: Hikvision; site=HQ" */
-		for (size_t k = 0; k < f->nevidence && r == CS_OK; k++)
-			r = cs_buf_printf(&evb, "%s%s=%s", k != 0 ? "; " : "", f->evidence[k].name,
-					  f->evidence[k].value);
-		if (r != CS_OK)
-			break;
-		const char *vals[] = {cs_severity_name(f->severity),
-				      f->rule_id,
-				      id,
-				      d->dev.address,
-				      d->dev.manufacturer,
-				      d->dev.model,
-				      d->dev.firmware,
-				      f->cve,
-				      f->title,
-				      f->note,
-				      evb.data};
-		_Static_assert(CS_ARRAY_SIZE(vals) == CS_ARRAY_SIZE(csv_header), "one per column");
-		if ((r = cs_csv_row(&b, vals, CS_ARRAY_SIZE(vals))) == CS_OK)
-			r = flush(&b);
+	snprintf(id, sizeof(id), "%lld", (long long)d->id);
+	cs_buf_reset(&o->tmp);
+	r = cs_buf_append(&o->tmp, "", 0);
+	/* e.g. "coverage=uk-nil: Hikvision; site=HQ" */
+	for (size_t k = 0; k < f->nevidence && r == CS_OK; k++)
+		r = cs_buf_printf(&o->tmp, "%s%s=%s", k != 0 ? "; " : "", f->evidence[k].name,
+				  f->evidence[k].value);
+	if (r != CS_OK)
+		return r;
+	const char *vals[] = {cs_severity_name(f->severity),
+			      f->rule_id,
+			      id,
+			      d->dev.address,
+			      d->dev.manufacturer,
+			      d->dev.model,
+			      d->dev.firmware,
+			      f->cve,
+			      f->title,
+			      f->note,
+			      o->tmp.data};
+	_Static_assert(CS_ARRAY_SIZE(vals) == CS_ARRAY_SIZE(csv_header), "one per column");
+	return cs_csv_row(&o->b, vals, CS_ARRAY_SIZE(vals));
+}
+
+static int out_begin(struct out *o)
+{
+	for (int c = 0; c < T_NCOLS; c++)
+		o->w[c] = strlen(table_titles[c]);
+	switch (o->format) {
+	case FMT_TABLE: return CS_OK;
+	case FMT_JSON:
+		cs_json_init(&o->j, &o->b, true);
+		cs_json_arr_begin(&o->j);
+		return CS_OK;
+	case FMT_CSV: return cs_csv_row(&o->b, csv_header, CS_ARRAY_SIZE(csv_header));
 	}
-	if (r == CS_OK)
-		r = flush(&b);
-	cs_buf_free(&b);
-	cs_buf_free(&evb);
-	return r;
+	return CS_OK;
+}
+
+static int out_finding(struct out *o, const struct cs_stored_device *d, const struct cs_finding *f)
+{
+	int r = CS_OK;
+	switch (o->format) {
+	case FMT_TABLE: return table_add(o, d, f);
+	case FMT_JSON:
+		json_finding(&o->j, d, f);
+		r = o->j.err;
+		break;
+	case FMT_CSV: r = csv_finding(o, d, f); break;
+	}
+	return r == CS_OK ? flush(&o->b) : r;
+}
+
+static int out_end(struct out *o)
+{
+	int r = CS_OK;
+	switch (o->format) {
+	case FMT_TABLE: table_print(o); return CS_OK;
+	case FMT_JSON:
+		cs_json_arr_end(&o->j);
+		if ((r = cs_json_end(&o->j)) == CS_OK)
+			r = cs_buf_putc(&o->b, '\n');
+		break;
+	case FMT_CSV: break;
+	}
+	return r == CS_OK ? flush(&o->b) : r;
+}
+
+static void out_free(struct out *o)
+{
+	for (size_t i = 0; i < o->nrows * T_NCOLS; i++)
+		free(o->cells[i]);
+	free(o->cells);
+	cs_buf_free(&o->b);
+	cs_buf_free(&o->tmp);
+}
+
+/* Second pass: print the findings in key order. */
+static int print_all(struct run *rn, struct out *o, struct cs_err *err)
+{
+	int r;
+
+	if ((r = out_begin(o)) != CS_OK)
+		return cs_err_set(err, r, "output: %s", cs_strerror(r));
+	for (size_t i = 0; i < rn->nkeys; i++) {
+		if ((r = judge(rn, rn->keys[i].id, err)) != CS_OK)
+			return r;
+		if (rn->keys[i].k >= rn->list.n)
+			return cs_err_set(err, CS_ESTORE,
+					  "device %lld changed while it was being reported",
+					  (long long)rn->keys[i].id);
+		if ((r = out_finding(o, rn->cur, &rn->list.v[rn->keys[i].k])) != CS_OK)
+			return cs_err_set(err, r, "cannot write the output: %s", cs_strerror(r));
+	}
+	if ((r = out_end(o)) != CS_OK)
+		return cs_err_set(err, r, "cannot write the output: %s", cs_strerror(r));
+	return CS_OK;
 }
 
 /* --- the commands ---------------------------------------------------------------------------- */
@@ -442,8 +512,8 @@ static int common(const char *name, bool check, int argc, char **argv)
 	struct cs_kb_opts kopts = {cs_cli_globals.data_dir, NULL, NULL};
 	struct cs_kb *kb = NULL;
 	struct run rn = {0};
+	struct out o = {0};
 	struct cs_err err = {0};
-	struct row *rows = NULL;
 	enum format format = FMT_TABLE;
 	enum cs_severity min = check ? CS_SEV_HIGH : CS_SEV_INFO;
 	const char *db = cs_cli_globals.db, *policy = NULL;
@@ -509,35 +579,19 @@ static int common(const char *name, bool check, int argc, char **argv)
 		goto fail;
 	if ((r = check_exists(db, &err)) != CS_OK || (r = cs_store_open(&rn.st, db, &err)) != CS_OK)
 		goto fail;
-	if ((r = judge_all(&rn, policy, &err)) != CS_OK)
+	rn.policy = policy;
+	rn.today = cs_findings_today();
+	if ((r = judge_all(&rn, min, &err)) != CS_OK)
 		goto fail;
-
-	size_t n = 0;
-	if ((rows = calloc(rn.list.n != 0 ? rn.list.n : 1, sizeof(*rows))) == NULL) {
-		r = cs_err_set(&err, CS_ENOMEM, "out of memory");
-		goto fail;
-	}
-	size_t count[CS_SEV_CRITICAL + 1] = {0};
-	for (size_t i = 0; i < rn.list.n; i++) {
-		if (rn.list.v[i].severity < min)
-			continue;
-		count[rn.list.v[i].severity]++;
-		rows[n].f = &rn.list.v[i];
-		rows[n].dev = rn.owner[i];
-		n++;
-	}
-	if (n > 1)
-		qsort(rows, n, sizeof(*rows), cmp_rows);
+	if (rn.nkeys > 1)
+		qsort(rn.keys, rn.nkeys, sizeof(*rn.keys), cmp_keys);
+	size_t n = rn.nkeys;
 	if (!quiet) {
-		switch (format) {
-		case FMT_TABLE: r = n > 0 ? print_table(&rn, rows, n) : CS_OK; break;
-		case FMT_JSON: r = print_json(&rn, rows, n); break;
-		case FMT_CSV: r = print_csv(&rn, rows, n); break;
-		}
-		if (r != CS_OK) {
-			cs_err_set(&err, r, "cannot write the output: %s", cs_strerror(r));
+		o.format = format;
+		cs_buf_init(&o.b, OUT_BUF_CAP);
+		cs_buf_init(&o.tmp, OUT_BUF_CAP);
+		if ((r = print_all(&rn, &o, &err)) != CS_OK)
 			goto fail;
-		}
 		/* The summary goes where it does not spoil machine-readable output. */
 		FILE *sum = format == FMT_TABLE ? stdout : stderr;
 		if (check || format == FMT_TABLE)
@@ -545,9 +599,10 @@ static int common(const char *name, bool check, int argc, char **argv)
 				"%s%zu finding%s at or above %s (critical %zu, high %zu, medium "
 				"%zu, low %zu, info %zu) on %zu device%s\n",
 				format == FMT_TABLE && n > 0 ? "\n" : "", n, n == 1 ? "" : "s",
-				cs_severity_name(min), count[CS_SEV_CRITICAL], count[CS_SEV_HIGH],
-				count[CS_SEV_MEDIUM], count[CS_SEV_LOW], count[CS_SEV_INFO],
-				rn.ndevs, rn.ndevs == 1 ? "" : "s");
+				cs_severity_name(min), rn.count[CS_SEV_CRITICAL],
+				rn.count[CS_SEV_HIGH], rn.count[CS_SEV_MEDIUM],
+				rn.count[CS_SEV_LOW], rn.count[CS_SEV_INFO], rn.nids,
+				rn.nids == 1 ? "" : "s");
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		r = cs_err_set(&err, CS_EIO, "cannot write the output");
@@ -559,7 +614,7 @@ fail:
 	fprintf(stderr, "camsweep %s: %s\n", name, err.msg[0] != '\0' ? err.msg : cs_strerror(r));
 	status = CS_EXIT_FAIL;
 out:
-	free(rows);
+	out_free(&o);
 	run_free(&rn);
 	cs_kb_free(kb);
 	return status;

@@ -202,11 +202,11 @@ int cs_version_parse(const char *s, struct cs_version *v)
 	}
 	v->build = find_build(q);
 	/*
-	 * Hikvision writes "V5.5.82" or "V5.5.82 build 190909" and nothing else; a V-version with
+	 * Hikvision writes three numbers, "V5.5.82" or "V5.5.82 build 190909", and nothing else; a V-version with
 	 * other text after it (Xiongmai "V5.00.R02...") is some other vendor's and only dotted.
 	 */
 	const char *rest = skip_spaces(q);
-	if (vee && (*rest == '\0' || v->build != 0) && v->nnum <= 4)
+	if (vee && (*rest == '\0' || v->build != 0) && v->nnum == 3)
 		v->scheme = CS_VER_HIKVISION;
 	else
 		v->scheme = CS_VER_DOTTED;

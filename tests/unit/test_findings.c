@@ -49,6 +49,16 @@ static const struct vcase good[] = {
 	{"9.80.1", CS_VER_DOTTED, 3, {9, 80, 1}, 0},
 	{"4.47.15", CS_VER_DOTTED, 3, {4, 47, 15}, 0},
 	{"10.12.182", CS_VER_DOTTED, 3, {10, 12, 182}, 0},
+	{"V5.5.0 build 170725", CS_VER_HIKVISION, 3, {5, 5, 0}, 20170725},
+	{"V5.3.5 build 160106", CS_VER_HIKVISION, 3, {5, 3, 5}, 20160106},
+	{"V4.0.1 build 20240424", CS_VER_HIKVISION, 3, {4, 0, 1}, 20240424},
+	{"5.34.0.12180", CS_VER_DOTTED, 4, {5, 34, 0, 12180}, 0},
+	{"v4.3.20.1129", CS_VER_DOTTED, 4, {4, 3, 20, 1129}, 0},
+	{"1.84.1", CS_VER_DOTTED, 3, {1, 84, 1}, 0},
+	{"5.20.5", CS_VER_DOTTED, 3, {5, 20, 5}, 0},
+	{"1.00", CS_VER_DOTTED, 2, {1, 0}, 0},
+	{"4.001.0000000.3.R, Build Date: 2019-06-10", CS_VER_DAHUA, 4, {4, 1, 0, 3}, 20190610},
+	{"V4.001.0000000.0.R,Build:2019-12-20", CS_VER_DAHUA, 4, {4, 1, 0, 0}, 20191220},
 };
 
 static const char *const bad[] = {
