@@ -36,6 +36,12 @@ enum { CS_EXIT_OK = 0, CS_EXIT_FAIL = 1, CS_EXIT_USAGE = 2 };
 extern const struct cs_cli_cmd cs_cmd_identify;
 extern const struct cs_cli_cmd cs_cmd_devices;
 extern const struct cs_cli_cmd cs_cmd_scan;
+extern const struct cs_cli_cmd cs_cmd_site;
+extern const struct cs_cli_cmd cs_cmd_plan;
+extern const struct cs_cli_cmd cs_cmd_mark;
+extern const struct cs_cli_cmd cs_cmd_verify;
+extern const struct cs_cli_cmd cs_cmd_milestone;
+extern const struct cs_cli_cmd cs_cmd_audit;
 extern const struct cs_cli_cmd cs_cmd_version;
 extern const struct cs_cli_cmd cs_cmd_help;
 
