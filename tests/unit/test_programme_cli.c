@@ -219,6 +219,20 @@ TEST(cli_programme_workflow_audit_milestones)
 		  0);
 	CHECK_INT(cli(NULL, NULL, "mark 99 disconnected --why x"), 1);
 
+	/* `devices` shows the site and the workflow state. */
+	json_t *d = cli_json("devices --format json");
+	REQUIRE(json_array_size(d) == 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(d, 0), "site")), "HQ");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(d, 0), "workflow_state")),
+		  "removed");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(d, 1), "workflow_state")),
+		  "exempt");
+	json_decref(d);
+	CHECK_INT(cli(&out, NULL, "devices --format csv"), 0);
+	CHECK(strstr(out, ",site,workflow_state\r\n") != NULL);
+	CHECK(strstr(out, ",HQ,removed\r\n") != NULL);
+	free(out);
+
 	/* The audit log: who from $CAMSWEEP_USER, what and why. */
 	json_t *j = cli_json("audit --object device:1 --format json");
 	REQUIRE(json_array_size(j) == 2);

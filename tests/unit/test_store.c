@@ -1639,7 +1639,7 @@ TEST(store_cli_devices_csv)
 	CHECK_INT(cs_test_run_cli(args, NULL, &out, &err), 0);
 	static const char header[] =
 		"id,manufacturer,brand,model,firmware,serial,mac,hardware,device_type,confidence,"
-		"basis,covered,covered_status,address,first_seen,last_seen\r\n";
+		"basis,covered,covered_status,address,first_seen,last_seen,site,workflow_state\r\n";
 	CHECK(strncmp(out, header, sizeof(header) - 1) == 0);
 	CHECK(strstr(out, ",Hikvision,EZVIZ,CS-C6N,V5.3.0,CLI-SERIAL-1,44:19:b6:00:00:10,,camera,"
 			  "0.900,hardware,true,covered,192.0.2.80,") != NULL);
