@@ -342,12 +342,18 @@ static int vremoved_cb(void *ctx, const struct cs_workflow *w)
 	return 0;
 }
 
+/* Whether scan s linked device id (s->seen is ascending: scan_devices is in device id order). */
 static bool saw(const struct vscan *s, int64_t id)
 {
-	for (size_t i = 0; i < s->nseen; i++) /* ascending; scans see few devices */
-		if (s->seen[i] == id)
-			return true;
-	return false;
+	size_t lo = 0, hi = s->nseen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->seen[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nseen && s->seen[lo] == id;
 }
 
 static void vrun_free(struct vrun *v)
