@@ -5,6 +5,8 @@
  */
 #include "programme/estate.h"
 
+#include "scan/targets.h"
+
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +269,8 @@ void cs_estate_prog_free(struct cs_estate_prog *p)
 struct vscan {
 	int64_t id;
 	char *started, *status, *targets, *excludes;
+	struct cs_targets parsed; /* targets minus excludes, parsed once */
+	bool parse_failed;
 	int64_t *seen; /* device ids the scan linked, ascending */
 	size_t nseen, seen_alloc;
 };
@@ -315,7 +319,14 @@ static int vscan_cb(void *ctx, const struct cs_scan_record *rec)
 	s->status = dup_or_null(rec->status, &oom);
 	s->targets = dup_or_null(rec->targets, &oom);
 	s->excludes = scan_excludes(rec->options, &oom);
-	return oom ? CS_ENOMEM : 0;
+	if (oom)
+		return CS_ENOMEM;
+	const struct cs_verify_scan vs = {.targets = s->targets, .excludes = s->excludes};
+	int r2 = cs_verify_scan_parse(&vs, &s->parsed);
+	if (r2 == CS_ENOMEM)
+		return r2;
+	s->parse_failed = r2 != CS_OK;
+	return 0;
 }
 
 static int vseen_cb(void *ctx, const struct cs_stored_device *d)
@@ -364,6 +375,7 @@ static void vrun_free(struct vrun *v)
 		free(v->scans[i].targets);
 		free(v->scans[i].excludes);
 		free(v->scans[i].seen);
+		cs_targets_free(&v->scans[i].parsed);
 	}
 	free(v->scans);
 	free(v->removed);
@@ -411,6 +423,8 @@ int cs_programme_verify(struct cs_store *st, unsigned need, bool apply,
 				.targets = v.scans[i].targets,
 				.excludes = v.scans[i].excludes,
 				.saw_device = saw(&v.scans[i], rep.device_id),
+				.parsed = v.scans[i].parse_failed ? NULL : &v.scans[i].parsed,
+				.parse_failed = v.scans[i].parse_failed,
 			};
 		if ((r = cs_verify_removed(rep.removed_on, rep.address, vs, v.n, need, &rep.outcome,
 					   err)) != CS_OK)

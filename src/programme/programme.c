@@ -223,6 +223,34 @@ long cs_cidr_best(const struct cs_cidr *nets, size_t n, uint32_t addr)
 
 /* --- verification --------------------------------------------------------------------------- */
 
+int cs_verify_scan_parse(const struct cs_verify_scan *s, struct cs_targets *t)
+{
+	char spec[4096];
+	const char *p = s->targets;
+	int r = CS_OK;
+
+	cs_targets_init(t);
+	while (p != NULL && *p != '\0' && r == CS_OK) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn(p, " ");
+		if (n == 0)
+			break;
+		if (n >= sizeof(spec)) {
+			r = CS_EPARSE;
+			break;
+		}
+		memcpy(spec, p, n);
+		spec[n] = '\0';
+		p += n;
+		if (strncmp(spec, "-iL:", 4) != 0)
+			r = cs_targets_add(t, spec, NULL);
+	}
+	if (r == CS_OK && s->excludes != NULL && s->excludes[0] != '\0')
+		r = cs_targets_exclude(t, s->excludes, NULL);
+	return r;
+}
+
 /*
  * Whether the scan's recorded targets (minus its exclusions) contain addr. Specs from files
  * ("-iL:FILE") are skipped; a spec that no longer parses makes the scan count as not covering.
@@ -230,32 +258,13 @@ long cs_cidr_best(const struct cs_cidr *nets, size_t n, uint32_t addr)
 static bool scan_covers(const struct cs_verify_scan *s, uint32_t addr)
 {
 	struct cs_targets t;
-	char spec[4096];
-	bool covers = false;
-	const char *p = s->targets;
+	bool covers;
 
-	cs_targets_init(&t);
-	while (p != NULL && *p != '\0') {
-		while (*p == ' ')
-			p++;
-		size_t n = strcspn(p, " ");
-		if (n == 0)
-			break;
-		if (n >= sizeof(spec) || (n >= 4 && strncmp(p, "-iL:", 4) == 0)) {
-			p += n;
-			continue;
-		}
-		memcpy(spec, p, n);
-		spec[n] = '\0';
-		p += n;
-		if (cs_targets_add(&t, spec, NULL) != CS_OK)
-			goto out;
-	}
-	if (s->excludes != NULL && s->excludes[0] != '\0' &&
-	    cs_targets_exclude(&t, s->excludes, NULL) != CS_OK)
-		goto out;
-	covers = cs_targets_contains(&t, addr);
-out:
+	if (s->parsed != NULL)
+		return cs_targets_contains(s->parsed, addr);
+	if (s->parse_failed)
+		return false;
+	covers = cs_verify_scan_parse(s, &t) == CS_OK && cs_targets_contains(&t, addr);
 	cs_targets_free(&t);
 	return covers;
 }

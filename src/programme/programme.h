@@ -110,7 +110,23 @@ struct cs_verify_scan {
 	const char *targets;  /* as recorded: specs separated by spaces, "-iL:FILE" for files */
 	const char *excludes; /* comma-separated specs, or NULL */
 	bool saw_device;      /* the scan linked the device */
+	/*
+	 * Optional: targets and excludes already parsed by cs_verify_scan_parse() (callers that
+	 * judge many devices against the same scans parse each scan once); NULL: parsed per call.
+	 * parse_failed: the specs did not parse, so the scan covers nothing.
+	 */
+	const struct cs_targets *parsed;
+	bool parse_failed;
 };
+
+struct cs_targets;
+
+/*
+ * Parse the scan's targets minus its excludes into *t (initialised here; the caller frees it
+ * with cs_targets_free). "-iL:" specs are skipped (see cs_verify_removed). CS_EPARSE when a
+ * spec does not parse; CS_ENOMEM, CS_ETOOBIG as cs_targets_add.
+ */
+int cs_verify_scan_parse(const struct cs_verify_scan *s, struct cs_targets *t);
 
 enum cs_verify_result {
 	CS_VERIFY_PENDING,   /* fewer than the needed later scans covered the address */

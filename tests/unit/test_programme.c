@@ -6,6 +6,7 @@
 #include "test.h"
 
 #include "programme/programme.h"
+#include "scan/targets.h"
 
 #include <string.h>
 
@@ -165,15 +166,18 @@ TEST(programme_verify_by_later_scans)
 	/* Removed on 05-01; scans: same day (ignored), one that saw nothing of it but did not
 	 * cover it, one excluded, one unfinished, then two covering ones. */
 	struct cs_verify_scan scans[] = {
-		{1, "2024-04-30T10:00:00Z", "done", "192.0.2.0/24", NULL, true},
-		{2, "2024-05-01T23:00:00Z", "done", "192.0.2.0/24", NULL, false},
-		{3, "2024-05-02T10:00:00Z", "done", "198.51.100.0/24", NULL, false},
-		{4, "2024-05-03T10:00:00Z", "done", "192.0.2.0/24", "192.0.2.7", false},
-		{5, "2024-05-04T10:00:00Z", "interrupted", "192.0.2.0/24", NULL, false},
-		{6, "2024-05-05T10:00:00Z", "done", "-iL:/nonexistent 192.0.2.1-10", NULL, false},
-		{7, "2024-05-06T10:00:00Z", "done", "192.0.2.0/25 203.0.113.0/24", "192.0.2.200",
+		{1, "2024-04-30T10:00:00Z", "done", "192.0.2.0/24", NULL, true, NULL, false},
+		{2, "2024-05-01T23:00:00Z", "done", "192.0.2.0/24", NULL, false, NULL, false},
+		{3, "2024-05-02T10:00:00Z", "done", "198.51.100.0/24", NULL, false, NULL, false},
+		{4, "2024-05-03T10:00:00Z", "done", "192.0.2.0/24", "192.0.2.7", false, NULL,
 		 false},
-		{8, "2024-05-07T10:00:00Z", "done", "192.0.2.0/24", NULL, false},
+		{5, "2024-05-04T10:00:00Z", "interrupted", "192.0.2.0/24", NULL, false, NULL,
+		 false},
+		{6, "2024-05-05T10:00:00Z", "done", "-iL:/nonexistent 192.0.2.1-10", NULL, false,
+		 NULL, false},
+		{7, "2024-05-06T10:00:00Z", "done", "192.0.2.0/25 203.0.113.0/24", "192.0.2.200",
+		 false, NULL, false},
+		{8, "2024-05-07T10:00:00Z", "done", "192.0.2.0/24", NULL, false, NULL, false},
 	};
 	struct cs_verify_outcome o;
 	struct cs_err err = {0};
@@ -286,4 +290,41 @@ TEST(programme_milestone_maths)
 	CHECK_INT(cs_prog_percent(7, 10), 70);
 	CHECK_INT(cs_prog_percent(0, 0), -1);
 	CHECK_INT(cs_prog_percent(3, 3), 100);
+}
+
+TEST(programme_verify_with_parsed_scans)
+{
+	struct cs_verify_scan s = {.id = 1,
+				   .started = "2024-05-02T00:00:00Z",
+				   .status = "done",
+				   .targets = "-iL:/none 192.0.2.0/24",
+				   .excludes = "192.0.2.7"};
+	struct cs_targets t;
+	uint32_t a7, a8;
+	REQUIRE(cs_ipv4_parse("192.0.2.7", &a7) == CS_OK &&
+		cs_ipv4_parse("192.0.2.8", &a8) == CS_OK);
+	REQUIRE(cs_verify_scan_parse(&s, &t) == CS_OK);
+	CHECK(!cs_targets_contains(&t, a7));
+	CHECK(cs_targets_contains(&t, a8));
+	CHECK_INT(cs_targets_count(&t), 255);
+	/* The parsed set is what counts: here it says .7 is covered, the strings say it is not. */
+	struct cs_targets all;
+	struct cs_verify_scan p = s;
+	REQUIRE(cs_verify_scan_parse(&(struct cs_verify_scan){.targets = "192.0.2.0/24"}, &all) ==
+		CS_OK);
+	p.parsed = &all;
+	struct cs_verify_outcome o;
+	CHECK_INT(cs_verify_removed("2024-05-01", "192.0.2.7", &p, 1, 1, &o, NULL), CS_OK);
+	CHECK_INT(o.result, CS_VERIFY_VERIFIED);
+	CHECK_INT(cs_verify_removed("2024-05-01", "192.0.2.7", &s, 1, 1, &o, NULL), CS_OK);
+	CHECK_INT(o.result, CS_VERIFY_PENDING);
+	p.parsed = NULL;
+	p.parse_failed = true;
+	CHECK_INT(cs_verify_removed("2024-05-01", "192.0.2.8", &p, 1, 1, &o, NULL), CS_OK);
+	CHECK_INT(o.result, CS_VERIFY_PENDING);
+	cs_targets_free(&all);
+	cs_targets_free(&t);
+	struct cs_verify_scan bad = {.targets = "192.0.2.0/24 cam.example"};
+	CHECK_INT(cs_verify_scan_parse(&bad, &t), CS_EPARSE);
+	cs_targets_free(&t);
 }
