@@ -322,7 +322,8 @@ typedef int (*cs_store_workflow_cb)(void *ctx, const struct cs_workflow *w);
 /*
  * Move device w->device_id to w->state as of w->date, when cs_wf_check() allows the move from
  * its current state (a device with no recorded state is identified) for `by`. Required: date
- * (valid, not after the exemption's expiry); planned: due and owner; removed: evidence;
+ * (valid, not before the current state's date, before the exemption's expiry); planned: due
+ * and owner; removed: evidence;
  * exempt: approver, expires (after date) and a->why. A plan field left NULL keeps the stored
  * one. Records the state, one workflow event (for progress over time) and one audit row.
  * CS_ENOTFOUND for an unknown device; CS_EINVAL (message says why) for a refused move.

@@ -308,7 +308,7 @@ int cs_store_list_attachments(struct cs_store *st,
 struct current {
 	bool found;
 	enum cs_wf_state state;
-	char due[CS_DATE_LEN], owner[LABEL_MAX + 1];
+	char date[CS_DATE_LEN], due[CS_DATE_LEN], owner[LABEL_MAX + 1];
 	bool has_cost;
 	uint64_t cost;
 };
@@ -319,6 +319,7 @@ static int current_cb(void *ctx, const struct cs_workflow *w)
 	c->found = true;
 	if (cs_wf_lookup(w->state, &c->state) != CS_OK)
 		c->state = CS_WF_IDENTIFIED; /* a state this build does not know: treat as new */
+	snprintf(c->date, sizeof(c->date), "%s", w->date != NULL ? w->date : "");
 	snprintf(c->due, sizeof(c->due), "%s", w->due != NULL ? w->due : "");
 	snprintf(c->owner, sizeof(c->owner), "%s", w->owner != NULL ? w->owner : "");
 	c->has_cost = w->has_cost;
@@ -409,6 +410,18 @@ int cs_store_workflow_set(struct cs_store *st, const struct cs_workflow *w, enum
 	if ((r = st->backend->workflow_get(st, w->device_id, current_cb, &cur, err)) != CS_OK ||
 	    (r = cs_wf_check(cur.state, to, by, err)) != CS_OK)
 		goto out;
+	/*
+	 * A device's history is in date order: a move dated before the current state's date
+	 * would make "the state on date D" (the progress maths) disagree with the current state.
+	 */
+	if (cur.found && strcmp(w->date, cur.date) < 0) {
+		r = cs_err_set(
+			err, CS_EINVAL,
+			"device %lld has been %s since %s; a later change cannot take effect "
+			"earlier (%s)",
+			(long long)w->device_id, cs_wf_name(cur.state), cur.date, w->date);
+		goto out;
+	}
 	/* The plan survives later states until a new plan replaces it; the rest is per state. */
 	row = *w;
 	row.state = cs_wf_name(to);

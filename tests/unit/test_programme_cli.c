@@ -139,13 +139,17 @@ TEST(cli_programme_sites_round_trip)
 	CHECK_INT(cli(&out, NULL, "site export"), 0);
 	CHECK_STR(out, before);
 	free(out);
-	free(before);
 	/* Importing into a new inventory adds both. */
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "--db %s/j.db site import %s", dir, path);
 	CHECK_INT(cs_test_run_cli(cmd, NULL, &out, NULL), 0);
 	CHECK(strstr(out, "2 added") != NULL);
 	free(out);
+	snprintf(cmd, sizeof(cmd), "--db %s/j.db site export", dir);
+	CHECK_INT(cs_test_run_cli(cmd, NULL, &out, NULL), 0);
+	CHECK_STR(out, before);
+	free(out);
+	free(before);
 
 	json_t *j = cli_json("site list --format json");
 	REQUIRE(json_is_array(j));
@@ -242,6 +246,21 @@ TEST(cli_programme_workflow_audit_milestones)
 	CHECK_STR(json_string_value(json_object_get(last, "detail")),
 		  "planned -> removed on 2024-05-01 evidence=WEEE-118");
 	json_decref(j);
+	/* A reason with an escape sequence never reaches the terminal. */
+	CHECK_INT(cli(NULL, NULL, "mark 1 identified --why \"$(printf 'back\\033[2J\\007')\""), 0);
+	CHECK_INT(cli(&out, NULL, "audit"), 0);
+	CHECK(strstr(out, "why: back?[2J?") != NULL);
+	CHECK(strchr(out, '\x1b') == NULL && strchr(out, '\a') == NULL);
+	free(out);
+	j = cli_json("audit --object device:1 --format json");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(j, 2), "why")), "back\x1b[2J\a");
+	json_decref(j);
+	/* History is in date order: the removal cannot be dated before the return. */
+	CHECK_INT(cli(NULL, &err, "mark 1 removed --why again --date 2024-05-01 --evidence W-1"),
+		  1);
+	CHECK(strstr(err, "cannot take effect earlier") != NULL);
+	free(err);
+	CHECK_INT(cli(NULL, NULL, "mark 1 removed --why again --evidence W-1"), 0);
 	CHECK_INT(cli(&out, NULL, "audit --format csv"), 0);
 	CHECK(strncmp(out, "id,at,who,object,action,detail,why\r\n", 36) == 0);
 	free(out);

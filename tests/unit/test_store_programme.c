@@ -410,6 +410,10 @@ TEST(store_prog_workflow)
 	CHECK_INT(cs_store_workflow_set(st, &back, CS_WF_BY_HAND, &alice, &err), CS_OK);
 	CHECK_STR(wf_of(st, id).expires, "-");
 	CHECK_INT(cs_store_workflow_set(st, &back, CS_WF_BY_HAND, &alice, &err), CS_EINVAL);
+	/* A move cannot be dated before the current state's date. */
+	struct cs_workflow early = {.device_id = id, .state = "disconnected", .date = "2024-07-31"};
+	CHECK_INT(cs_store_workflow_set(st, &early, CS_WF_BY_HAND, &alice, &err), CS_EINVAL);
+	CHECK(strstr(err.msg, "since 2024-08-01") != NULL);
 
 	/* Unknown device and unknown state. */
 	struct cs_workflow ghost = {
