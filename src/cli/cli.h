@@ -39,6 +39,12 @@ extern const struct cs_cli_cmd cs_cmd_scan;
 extern const struct cs_cli_cmd cs_cmd_findings;
 extern const struct cs_cli_cmd cs_cmd_check;
 extern const struct cs_cli_cmd cs_cmd_diff;
+extern const struct cs_cli_cmd cs_cmd_site;
+extern const struct cs_cli_cmd cs_cmd_plan;
+extern const struct cs_cli_cmd cs_cmd_mark;
+extern const struct cs_cli_cmd cs_cmd_verify;
+extern const struct cs_cli_cmd cs_cmd_milestone;
+extern const struct cs_cli_cmd cs_cmd_audit;
 extern const struct cs_cli_cmd cs_cmd_version;
 extern const struct cs_cli_cmd cs_cmd_help;
 

@@ -10,6 +10,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/json.h"
+#include "programme/estate.h"
 #include "store/store.h"
 
 #include <getopt.h>
@@ -38,7 +39,8 @@ static const char usage[] =
 	"                             '?' and are cut to the column width (marked '~').\n"
 	"                      json   one array of objects: the identity and verdict keys of\n"
 	"                             `camsweep identify --format json` (without evidence and\n"
-	"                             coverage detail), plus id, first_seen and last_seen.\n"
+	"                             coverage detail), plus id, first_seen, last_seen, site\n"
+	"                             (null when no site holds it) and workflow_state.\n"
 	"                      csv    RFC 4180, with a header row, for spreadsheets. A cell that\n"
 	"                             starts with = + - or @ gets a leading ' so that it is not\n"
 	"                             evaluated as a formula; control characters other than\n"
@@ -79,6 +81,8 @@ enum {
 	C_MAC,
 	C_ADDRESS,
 	C_COVERED,
+	C_SITE,
+	C_STATE,
 	C_LAST_SEEN,
 	NCOLS
 };
@@ -98,8 +102,77 @@ static const struct {
 	[C_MAC] = {"MAC", 17},
 	[C_ADDRESS] = {"ADDRESS", 39},
 	[C_COVERED] = {"COVERED", 11},
+	[C_SITE] = {"SITE", 24},
+	[C_STATE] = {"STATE", 12},
 	[C_LAST_SEEN] = {"LAST SEEN", 20},
 };
+
+/*
+ * The removal programme's view of each device: the site it belongs to (by hand or by address)
+ * and its workflow state (docs/programme.md). Loaded once before listing.
+ */
+struct prog_view {
+	struct cs_estate estate;
+	int64_t *ids; /* devices with a recorded state, ascending */
+	char (*states)[16];
+	size_t n, alloc;
+};
+
+static int prog_state_cb(void *ctx, const struct cs_workflow *w)
+{
+	struct prog_view *p = ctx;
+	if (p->n == p->alloc) {
+		size_t want = p->alloc ? p->alloc * 2 : 64;
+		int64_t *ids = reallocarray(p->ids, want, sizeof(*ids));
+		if (ids == NULL)
+			return CS_ENOMEM;
+		p->ids = ids;
+		char(*states)[16] = reallocarray(p->states, want, sizeof(*states));
+		if (states == NULL)
+			return CS_ENOMEM;
+		p->states = states;
+		p->alloc = want;
+	}
+	p->ids[p->n] = w->device_id;
+	snprintf(p->states[p->n], sizeof(p->states[p->n]), "%s", w->state);
+	p->n++;
+	return 0;
+}
+
+static int prog_view_load(struct prog_view *p, struct cs_store *st, struct cs_err *err)
+{
+	int r = cs_estate_load(&p->estate, st, err);
+	if (r == CS_OK)
+		r = cs_store_list_workflow(st, prog_state_cb, p, err);
+	return r;
+}
+
+static void prog_view_free(struct prog_view *p)
+{
+	cs_estate_free(&p->estate);
+	free(p->ids);
+	free(p->states);
+}
+
+/* The site name (NULL: none) and the state ("identified" when none is recorded) of d. */
+static void prog_of(const struct prog_view *p, const struct cs_stored_device *d, const char **site,
+		    const char **state)
+{
+	long k = p != NULL ? cs_estate_site_of(&p->estate, d->id, d->dev.address, NULL, NULL) : -1;
+	size_t lo = 0, hi = p != NULL ? p->n : 0;
+
+	*site = k >= 0 ? p->estate.sites[k].name : NULL;
+	*state = "identified";
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->ids[mid] < d->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (p != NULL && lo < p->n && p->ids[lo] == d->id)
+		*state = p->states[lo];
+}
 
 struct table_cell {
 	char *text; /* sanitised, owned */
@@ -111,6 +184,7 @@ struct table {
 	size_t nrows, alloc;
 	size_t width[NCOLS];
 	bool utf8; /* the terminal takes UTF-8: printable non-ASCII characters may pass */
+	const struct prog_view *prog;
 };
 
 /* Does the locale say UTF-8? Checked the way setlocale() would pick LC_CTYPE. */
@@ -233,6 +307,7 @@ static int table_row_cb(void *ctx, const struct cs_stored_device *d)
 	vals[C_MAC] = d->dev.mac;
 	vals[C_ADDRESS] = d->dev.address;
 	vals[C_COVERED] = covered;
+	prog_of(t->prog, d, &vals[C_SITE], &vals[C_STATE]);
 	vals[C_LAST_SEEN] = d->last_seen;
 
 	if (t->nrows == t->alloc) {
@@ -289,6 +364,7 @@ static void table_print(const struct table *t)
 struct stream {
 	struct cs_buf buf;
 	struct cs_json json;
+	const struct prog_view *prog;
 };
 
 /* Write out what the buffer holds and empty it. */
@@ -338,6 +414,12 @@ static int json_row_cb(void *ctx, const struct cs_stored_device *d)
 	cs_json_str(j, d->first_seen);
 	cs_json_key(j, "last_seen");
 	cs_json_str(j, d->last_seen);
+	const char *site, *state;
+	prog_of(s->prog, d, &site, &state);
+	cs_json_key(j, "site");
+	cs_json_str(j, site); /* null: no site holds its address */
+	cs_json_key(j, "workflow_state");
+	cs_json_str(j, state);
 	cs_json_obj_end(j);
 	if (j->err != CS_OK)
 		return j->err;
@@ -349,7 +431,7 @@ static const char *const csv_header[] = {
 	"id",	     "manufacturer", "brand",	       "model",	      "firmware",
 	"serial",    "mac",	     "hardware",       "device_type", "confidence",
 	"basis",     "covered",	     "covered_status", "address",     "first_seen",
-	"last_seen",
+	"last_seen", "site",	     "workflow_state",
 };
 
 /*
@@ -399,6 +481,8 @@ static int csv_row_cb(void *ctx, const struct cs_stored_device *d)
 
 	snprintf(id, sizeof(id), "%lld", (long long)d->id);
 	snprintf(confidence, sizeof(confidence), "%.3f", d->dev.confidence);
+	const char *site, *state;
+	prog_of(s->prog, d, &site, &state);
 	const char *vals[] = {
 		id,
 		d->dev.manufacturer,
@@ -416,6 +500,8 @@ static int csv_row_cb(void *ctx, const struct cs_stored_device *d)
 		d->dev.address,
 		d->first_seen,
 		d->last_seen,
+		site,
+		state,
 	};
 	_Static_assert(CS_ARRAY_SIZE(vals) == CS_ARRAY_SIZE(csv_header), "one value per column");
 	for (size_t i = 0; i < CS_ARRAY_SIZE(vals); i++)
@@ -483,6 +569,7 @@ static int run(int argc, char **argv)
 	struct cs_err err = {0};
 	struct table table = {0};
 	struct stream stream;
+	struct prog_view prog = {0};
 	enum format format = FMT_TABLE;
 	const char *db = cs_cli_globals.db;
 	int c, r, status = CS_EXIT_FAIL;
@@ -517,8 +604,10 @@ static int run(int argc, char **argv)
 		status = CS_EXIT_USAGE;
 		goto out;
 	}
-	if ((r = check_exists(db, &err)) != CS_OK || (r = cs_store_open(&st, db, &err)) != CS_OK)
+	if ((r = check_exists(db, &err)) != CS_OK || (r = cs_store_open(&st, db, &err)) != CS_OK ||
+	    (r = prog_view_load(&prog, st, &err)) != CS_OK)
 		goto fail;
+	table.prog = stream.prog = &prog;
 
 	switch (format) {
 	case FMT_TABLE:
@@ -562,6 +651,7 @@ fail:
 	status = CS_EXIT_FAIL;
 out:
 	table_free(&table);
+	prog_view_free(&prog);
 	cs_buf_free(&stream.buf);
 	cs_store_close(st);
 	return status;

@@ -35,12 +35,6 @@ static const char *const rule_names[CS_FR_COUNT] = {
 #undef X
 };
 
-static const char *const wf_names[CS_WF_COUNT] = {
-#define X(id, name) [CS_WF_##id] = name,
-	CS_WF_STATES(X)
-#undef X
-};
-
 static const char *const sev_names[] = {
 	[CS_SEV_INFO] = "info", [CS_SEV_LOW] = "low",		[CS_SEV_MEDIUM] = "medium",
 	[CS_SEV_HIGH] = "high", [CS_SEV_CRITICAL] = "critical",
@@ -74,7 +68,7 @@ const char *cs_net_class_name(enum cs_net_class c)
 
 const char *cs_wf_state_name(enum cs_wf_state s)
 {
-	return (size_t)s < CS_WF_COUNT ? wf_names[s] : "identified";
+	return (size_t)s < CS_WF_COUNT ? cs_wf_name(s) : "identified";
 }
 
 /* --- loading --------------------------------------------------------------------------------- */

@@ -18,6 +18,7 @@
 #include "common/err.h"
 #include "findings/vulndb.h"
 #include "ident/device.h"
+#include "programme/programme.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -53,21 +54,8 @@ int cs_severity_parse(const char *s, enum cs_severity *out);
 enum cs_net_class { CS_NET_UNKNOWN, CS_NET_CORE, CS_NET_SEGREGATED };
 const char *cs_net_class_name(enum cs_net_class c);
 
-/* The removal workflow states (persisted by name by the store, never by number). */
-#define CS_WF_STATES(X)                                                                            \
-	X(IDENTIFIED, "identified")                                                                \
-	X(PLANNED, "planned")                                                                      \
-	X(DISCONNECTED, "disconnected")                                                            \
-	X(REMOVED, "removed")                                                                      \
-	X(VERIFIED, "verified")                                                                    \
-	X(EXEMPT, "exempt")
-
-enum cs_wf_state {
-#define X(id, name) CS_WF_##id,
-	CS_WF_STATES(X)
-#undef X
-		CS_WF_COUNT
-};
+/* The removal workflow states are programme.h's (enum cs_wf_state). */
+/* cs_wf_name(s), but "identified" for an out-of-range value. */
 const char *cs_wf_state_name(enum cs_wf_state s);
 
 /*

@@ -641,6 +641,17 @@ static int now_iso(char *buf, size_t cap, struct cs_err *err)
 	return CS_OK;
 }
 
+/* The two helpers above, for the programme's half of the store (store_prog.c). */
+int cs_store_check_field(const char *what, const char *s, struct cs_err *err)
+{
+	return check_field(what, s, err);
+}
+
+int cs_store_now(char *buf, size_t cap, struct cs_err *err)
+{
+	return now_iso(buf, cap, err);
+}
+
 int cs_store_put_device(struct cs_store *st, const struct cs_device *dev, const char *source,
 			int64_t *device_id, struct cs_err *err)
 {

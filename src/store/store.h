@@ -19,6 +19,7 @@
 
 #include "common/err.h"
 #include "ident/device.h"
+#include "programme/programme.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,7 +29,7 @@
  * migrations. A database whose version is higher was written by a newer camsweep and is
  * refused rather than misread.
  */
-#define CS_STORE_SCHEMA_VERSION 2
+#define CS_STORE_SCHEMA_VERSION 3
 
 /* Longest string the store accepts in any field (device strings are capped, not truncated). */
 #define CS_STORE_MAX_FIELD (64 * 1024)
@@ -227,6 +228,178 @@ int cs_store_list_scans(struct cs_store *st, int (*cb)(void *ctx, const struct c
 int cs_store_scan_devices(struct cs_store *st, int64_t scan_id,
 			  int (*cb)(void *ctx, const struct cs_stored_device *d), void *ctx,
 			  struct cs_err *err);
+
+/* --- the removal programme (schema 3): sites, workflow, audit log, milestones ------------- */
+
+/*
+ * Who makes a change and why. Every programme write records one audit_log row in the same
+ * transaction as the change. who is required (the CLI uses $CAMSWEEP_USER or the login name);
+ * why may be NULL for changes that need no justification (adding a site).
+ */
+struct cs_store_actor {
+	const char *who;
+	const char *why;
+};
+
+/* One network of a site. */
+struct cs_site_network {
+	const char *cidr;    /* "a.b.c.d/len", no host bits (cs_cidr_parse) */
+	const char *posture; /* "core" (a departmental core network) or "segregated" */
+};
+
+/*
+ * A site. sensitivity is "sensitive" (criterion then says which limb of the definition applies,
+ * e.g. "secret-material") or "standard" (criterion NULL). In callbacks every pointer is owned by
+ * the store and valid only during the call.
+ */
+struct cs_site {
+	int64_t id;
+	const char *name;	   /* unique, ignoring ASCII case */
+	const char *operator_name; /* department, force, landlord or contractor; may be NULL */
+	const char *sensitivity;
+	const char *criterion;
+	const char *created; /* ISO 8601 UTC, set by the store */
+	const struct cs_site_network *networks;
+	size_t nnetworks;
+};
+
+typedef int (*cs_store_site_cb)(void *ctx, const struct cs_site *s);
+
+/*
+ * Add site s (s->id and s->created are ignored); *id gets its id. CS_EINVAL for a bad field
+ * (message says which), a duplicate name or a network listed twice.
+ */
+int cs_store_site_add(struct cs_store *st, const struct cs_site *s, const struct cs_store_actor *a,
+		      int64_t *id, struct cs_err *err);
+
+/*
+ * Replace every field and the networks of site s->id with those in s (s->created ignored); the
+ * audit row lists what changed. CS_ENOTFOUND for an unknown id; CS_EINVAL as for add.
+ */
+int cs_store_site_edit(struct cs_store *st, const struct cs_site *s, const struct cs_store_actor *a,
+		       struct cs_err *err);
+
+/* Call cb once with the site called name (ASCII case-insensitive); CS_ENOTFOUND if none. */
+int cs_store_site_find(struct cs_store *st, const char *name, cs_store_site_cb cb, void *ctx,
+		       struct cs_err *err);
+
+/* Call cb for each site in id order. Same callback rules as cs_store_list_devices. */
+int cs_store_list_sites(struct cs_store *st, cs_store_site_cb cb, void *ctx, struct cs_err *err);
+
+/*
+ * Attach device_id to site site_name by hand (this overrides attachment by address), or detach
+ * it (site_name NULL: back to attachment by address). CS_ENOTFOUND for an unknown device or site.
+ */
+int cs_store_site_attach(struct cs_store *st, int64_t device_id, const char *site_name,
+			 const struct cs_store_actor *a, struct cs_err *err);
+
+/* Call cb(ctx, device_id, site_id) for each attachment by hand, in device id order. */
+int cs_store_list_attachments(struct cs_store *st,
+			      int (*cb)(void *ctx, int64_t device_id, int64_t site_id), void *ctx,
+			      struct cs_err *err);
+
+/*
+ * A device's place in the workflow (docs/programme.md). Fields not used by the state are NULL;
+ * the plan (due, cost, owner) is kept through later states until a new plan replaces it.
+ */
+struct cs_workflow {
+	int64_t device_id;
+	const char *state;   /* cs_wf_name() */
+	const char *date;    /* the date the state took effect, YYYY-MM-DD */
+	const char *updated; /* ISO 8601 UTC when recorded, set by the store */
+	const char *due;     /* planned: due date */
+	bool has_cost;
+	uint64_t cost;		   /* planned: replacement cost, whole currency units */
+	const char *owner;	   /* planned: who is responsible */
+	const char *evidence;	   /* removed: disposal evidence reference; verified: the scans */
+	const char *approver;	   /* exempt */
+	const char *expires;	   /* exempt: YYYY-MM-DD, after date */
+	const char *justification; /* exempt: why (also in the audit log) */
+};
+
+typedef int (*cs_store_workflow_cb)(void *ctx, const struct cs_workflow *w);
+
+/*
+ * Move device w->device_id to w->state as of w->date, when cs_wf_check() allows the move from
+ * its current state (a device with no recorded state is identified) for `by`. Required: date
+ * (valid, not before the current state's date, before the exemption's expiry); planned: due
+ * and owner; removed: evidence;
+ * exempt: approver, expires (after date) and a->why. A plan field left NULL keeps the stored
+ * one. Records the state, one workflow event (for progress over time) and one audit row.
+ * CS_ENOTFOUND for an unknown device; CS_EINVAL (message says why) for a refused move.
+ */
+int cs_store_workflow_set(struct cs_store *st, const struct cs_workflow *w, enum cs_wf_actor by,
+			  const struct cs_store_actor *a, struct cs_err *err);
+
+/* Call cb once with the recorded state of device_id; CS_ENOTFOUND when it has none. */
+int cs_store_workflow_get(struct cs_store *st, int64_t device_id, cs_store_workflow_cb cb,
+			  void *ctx, struct cs_err *err);
+
+/* Call cb for each device with a recorded state, in device id order. */
+int cs_store_list_workflow(struct cs_store *st, cs_store_workflow_cb cb, void *ctx,
+			   struct cs_err *err);
+
+/*
+ * Call cb for every workflow event (state, date, expires, updated; other fields NULL), ordered
+ * by device id, then date, then recording order: the history the progress maths replays.
+ */
+int cs_store_list_workflow_events(struct cs_store *st, cs_store_workflow_cb cb, void *ctx,
+				  struct cs_err *err);
+
+/* One audit log row. The log is append-only: the schema refuses UPDATE and DELETE. */
+struct cs_audit_entry {
+	int64_t id;
+	const char *at;	    /* ISO 8601 UTC */
+	const char *who;    /* never NULL */
+	const char *object; /* "site:NAME", "device:ID", "milestone:NAME" */
+	const char *action; /* "site.add", "site.edit", "site.attach", "workflow", ... */
+	const char *detail; /* what changed, e.g. "planned -> removed on 2024-05-01" */
+	const char *why;    /* may be NULL */
+};
+
+/* Call cb for each audit row, oldest first; object non-NULL keeps only that object's rows. */
+int cs_store_list_audit(struct cs_store *st, const char *object,
+			int (*cb)(void *ctx, const struct cs_audit_entry *e), void *ctx,
+			struct cs_err *err);
+
+/* A programme target: `percent` of the scope done by `due`, measured by sites or devices. */
+struct cs_milestone {
+	int64_t id;
+	const char *name;
+	const char *due;     /* YYYY-MM-DD */
+	unsigned percent;    /* 0-100 */
+	const char *scope;   /* "sensitive" (sensitive sites only) or "all" */
+	const char *measure; /* "sites" or "devices" */
+	const char *created; /* set by the store */
+};
+
+/* Add m (id, created ignored); *id gets its id. CS_EINVAL for bad fields or a duplicate name. */
+int cs_store_milestone_add(struct cs_store *st, const struct cs_milestone *m,
+			   const struct cs_store_actor *a, int64_t *id, struct cs_err *err);
+
+/* Call cb for each milestone, by due date then id. */
+int cs_store_list_milestones(struct cs_store *st,
+			     int (*cb)(void *ctx, const struct cs_milestone *m), void *ctx,
+			     struct cs_err *err);
+
+/* A device marked removed or verified that a scan saw after its removal date. */
+struct cs_regression {
+	int64_t device_id;
+	const char *state;   /* "removed" or "verified" */
+	const char *date;    /* the removal date (of the last move to removed) */
+	int64_t scan_id;     /* the scan that saw it */
+	const char *seen_at; /* ISO 8601 UTC */
+	const char *address; /* where that scan saw it */
+};
+
+/*
+ * Call cb for each (device, scan) where a device whose state is removed or verified was seen by
+ * a scan on a day after its removal date, by device id then scan id. The findings module reports
+ * these as regressions.
+ */
+int cs_store_list_regressions(struct cs_store *st,
+			      int (*cb)(void *ctx, const struct cs_regression *g), void *ctx,
+			      struct cs_err *err);
 
 /* The schema version of the open database (CS_STORE_SCHEMA_VERSION once opened). */
 int cs_store_schema_version(struct cs_store *st, int *v);

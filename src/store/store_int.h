@@ -103,6 +103,51 @@ struct cs_store_backend {
 	 * the link. Same callback rules as list. */
 	int (*scan_devices)(struct cs_store *st, int64_t scan_id, cs_store_device_cb cb, void *ctx,
 			    struct cs_err *err);
+	/*
+	 * The removal programme (schema 3). Writes run inside begin/commit, opened by
+	 * store_prog.c, which also checks every field, the workflow transitions and writes the
+	 * audit rows; the backend only moves rows.
+	 */
+	/* Insert s (no networks); *id gets the id. CS_EINVAL when the name is taken. */
+	int (*site_insert)(struct cs_store *st, const struct cs_site *s, const char *now,
+			   int64_t *id, struct cs_err *err);
+	/* Overwrite name, operator, sensitivity and criterion of s->id. CS_EINVAL: name taken. */
+	int (*site_update)(struct cs_store *st, const struct cs_site *s, struct cs_err *err);
+	/* Replace the networks of site_id with n[0..nn). */
+	int (*site_set_networks)(struct cs_store *st, int64_t site_id,
+				 const struct cs_site_network *n, size_t nn, struct cs_err *err);
+	/* Sites (with their networks) in id order; name non-NULL: only that one (NOCASE). */
+	int (*site_list)(struct cs_store *st, const char *name, cs_store_site_cb cb, void *ctx,
+			 struct cs_err *err);
+	/* Attach device_id to site_id by hand, or detach (site_id 0). CS_ENOTFOUND: no device. */
+	int (*attach)(struct cs_store *st, int64_t device_id, int64_t site_id, const char *now,
+		      struct cs_err *err);
+	int (*attach_list)(struct cs_store *st,
+			   int (*cb)(void *ctx, int64_t device_id, int64_t site_id), void *ctx,
+			   struct cs_err *err);
+	/* cb once with the current state of device_id; not called when there is none. */
+	int (*workflow_get)(struct cs_store *st, int64_t device_id, cs_store_workflow_cb cb,
+			    void *ctx, struct cs_err *err);
+	/* Upsert the current state of w->device_id (updated = now) and append one event.
+	 * CS_ENOTFOUND when the device does not exist. */
+	int (*workflow_put)(struct cs_store *st, const struct cs_workflow *w, const char *now,
+			    struct cs_err *err);
+	int (*workflow_list)(struct cs_store *st, cs_store_workflow_cb cb, void *ctx,
+			     struct cs_err *err);
+	int (*workflow_events)(struct cs_store *st, cs_store_workflow_cb cb, void *ctx,
+			       struct cs_err *err);
+	int (*audit_add)(struct cs_store *st, const struct cs_audit_entry *e, struct cs_err *err);
+	int (*audit_list)(struct cs_store *st, const char *object,
+			  int (*cb)(void *ctx, const struct cs_audit_entry *e), void *ctx,
+			  struct cs_err *err);
+	/* CS_EINVAL when the name is taken. */
+	int (*milestone_insert)(struct cs_store *st, const struct cs_milestone *m, const char *now,
+				int64_t *id, struct cs_err *err);
+	int (*milestone_list)(struct cs_store *st,
+			      int (*cb)(void *ctx, const struct cs_milestone *m), void *ctx,
+			      struct cs_err *err);
+	int (*regressions)(struct cs_store *st, int (*cb)(void *ctx, const struct cs_regression *g),
+			   void *ctx, struct cs_err *err);
 };
 
 struct cs_store {
@@ -141,6 +186,11 @@ struct cs_scan_record_owned {
 
 /* Copy of s (n bytes) in o's arena; *dst is NULL when s is NULL. CS_ENOMEM over the cap. */
 int cs_store_scan_strdup(struct cs_scan_record_owned *o, const char *s, size_t n, const char **dst);
+
+/* The current time as ISO 8601 UTC with seconds into buf (at least 21 bytes). */
+int cs_store_now(char *buf, size_t cap, struct cs_err *err);
+/* CS_ETOOBIG (naming what) when s is longer than CS_STORE_MAX_FIELD; NULL is fine. */
+int cs_store_check_field(const char *what, const char *s, struct cs_err *err);
 
 /* Column names of the keys (also the history field names). */
 const char *cs_store_key_column(enum cs_store_key key);

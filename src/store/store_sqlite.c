@@ -6,7 +6,9 @@
  * store.c opens. Every value from a device is bound as a parameter, never spliced into SQL,
  * and read back with its byte length, so arbitrary bytes round-trip unchanged.
  *
- * Scans are recorded here too (scans, scan_devices), one autocommit statement per call.
+ * Scans are recorded here too (scans, scan_devices), one autocommit statement per call, and
+ * the removal programme (sites, workflow, audit log, milestones: schema 3), whose statements
+ * are prepared per call because none of them is on a scan's hot path.
  *
  * The schema is versioned with PRAGMA user_version and marked as camsweep's with PRAGMA
  * application_id. The migrations below are applied in order, each in its own transaction; a
@@ -128,6 +130,83 @@ static const char *const migrations[] = {
 	/* The primary key serves "devices of a scan"; this serves "scans of a device" and the
 	 * cascade when a device is deleted. */
 	"CREATE INDEX scan_devices_device ON scan_devices (device_id);\n",
+	/*
+	 * 3: the removal programme: sites and their networks, devices attached to sites by hand,
+	 * the workflow state of each device and its history, the append-only audit log, and the
+	 * programme's milestones.
+	 */
+	"CREATE TABLE sites (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+	"  operator TEXT,\n"
+	"  sensitivity TEXT NOT NULL CHECK (sensitivity IN ('sensitive', 'standard')),\n"
+	"  criterion TEXT,\n"
+	"  created TEXT NOT NULL\n"
+	");\n"
+	"CREATE TABLE site_networks (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  site_id INTEGER NOT NULL REFERENCES sites (id) ON DELETE CASCADE,\n"
+	"  cidr TEXT NOT NULL,\n"
+	"  posture TEXT NOT NULL CHECK (posture IN ('core', 'segregated')),\n"
+	"  UNIQUE (site_id, cidr)\n"
+	");\n"
+	/* One row per device attached by hand; attachment by address is computed, not stored. */
+	"CREATE TABLE device_sites (\n"
+	"  device_id INTEGER PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,\n"
+	"  site_id INTEGER NOT NULL REFERENCES sites (id) ON DELETE CASCADE,\n"
+	"  at TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX device_sites_site ON device_sites (site_id);\n"
+	"CREATE TABLE workflow (\n"
+	"  device_id INTEGER PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,\n"
+	"  state TEXT NOT NULL CHECK (state IN ('identified', 'planned', 'disconnected', "
+	"'removed', 'verified', 'exempt')),\n"
+	"  date TEXT NOT NULL,\n"
+	"  updated TEXT NOT NULL,\n"
+	"  due TEXT,\n"
+	"  cost INTEGER,\n"
+	"  owner TEXT,\n"
+	"  evidence TEXT,\n"
+	"  approver TEXT,\n"
+	"  expires TEXT,\n"
+	"  justification TEXT\n"
+	");\n"
+	"CREATE TABLE workflow_events (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,\n"
+	"  state TEXT NOT NULL,\n"
+	"  date TEXT NOT NULL,\n"
+	"  expires TEXT,\n"
+	"  recorded TEXT NOT NULL\n"
+	");\n"
+	"CREATE INDEX workflow_events_device ON workflow_events (device_id, date);\n"
+	/*
+	 * The audit log names its objects as text, without foreign keys: it must outlive what it
+	 * describes, and a cascade would be a DELETE, which the triggers refuse.
+	 */
+	"CREATE TABLE audit_log (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  at TEXT NOT NULL,\n"
+	"  who TEXT NOT NULL,\n"
+	"  object TEXT NOT NULL,\n"
+	"  action TEXT NOT NULL,\n"
+	"  detail TEXT,\n"
+	"  why TEXT\n"
+	");\n"
+	"CREATE INDEX audit_log_object ON audit_log (object);\n"
+	"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log\n"
+	"BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;\n"
+	"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
+	"BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;\n"
+	"CREATE TABLE milestones (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+	"  due TEXT NOT NULL,\n"
+	"  percent INTEGER NOT NULL CHECK (percent BETWEEN 0 AND 100),\n"
+	"  scope TEXT NOT NULL CHECK (scope IN ('sensitive', 'all')),\n"
+	"  measure TEXT NOT NULL CHECK (measure IN ('sites', 'devices')),\n"
+	"  created TEXT NOT NULL\n"
+	");\n",
 };
 
 _Static_assert(CS_ARRAY_SIZE(migrations) == CS_STORE_SCHEMA_VERSION,
@@ -1145,6 +1224,560 @@ out:
 	return r;
 }
 
+/* --- the removal programme (schema 3) ---------------------------------------------------- */
+
+/* Map a constraint failure of a programme write to a message a user can act on. */
+static int constraint_error(struct sq *sq, struct cs_err *err, const char *what)
+{
+	int x = sqlite3_extended_errcode(sq->db);
+	if (x == SQLITE_CONSTRAINT_UNIQUE || x == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return cs_err_set(err, CS_EINVAL, "%s: the name is already taken", what);
+	if (x == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return cs_err_set(err, CS_ENOTFOUND, "%s: no such device or site", what);
+	return db_error(sq, err, what);
+}
+
+/* Prepare sql for one call; the caller finalizes. */
+static int once(struct sq *sq, const char *sql, sqlite3_stmt **s, struct cs_err *err)
+{
+	return prepare(sq, sql, 0, s, err);
+}
+
+static int run_write(struct sq *sq, sqlite3_stmt *s, const char *what, struct cs_err *err)
+{
+	return sqlite3_step(s) == SQLITE_DONE ? CS_OK : constraint_error(sq, err, what);
+}
+
+static int sq_site_insert(struct cs_store *st, const struct cs_site *site, const char *now,
+			  int64_t *id, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = once(sq,
+		      "INSERT INTO sites (name, operator, sensitivity, criterion, created) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5)",
+		      &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, site->name);
+	bind_text(s, 2, site->operator_name);
+	bind_text(s, 3, site->sensitivity);
+	bind_text(s, 4, site->criterion);
+	bind_text(s, 5, now);
+	if ((r = run_write(sq, s, "adding a site", err)) != CS_OK)
+		goto out;
+	*id = sqlite3_last_insert_rowid(sq->db);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_site_update(struct cs_store *st, const struct cs_site *site, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = once(sq,
+		      "UPDATE sites SET name = ?1, operator = ?2, sensitivity = ?3, "
+		      "criterion = ?4 WHERE id = ?5",
+		      &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, site->name);
+	bind_text(s, 2, site->operator_name);
+	bind_text(s, 3, site->sensitivity);
+	bind_text(s, 4, site->criterion);
+	sqlite3_bind_int64(s, 5, site->id);
+	if ((r = run_write(sq, s, "editing a site", err)) != CS_OK)
+		goto out;
+	if (sqlite3_changes(sq->db) == 0)
+		r = cs_err_set(err, CS_ENOTFOUND, "no site %lld", (long long)site->id);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_site_set_networks(struct cs_store *st, int64_t site_id,
+				const struct cs_site_network *n, size_t nn, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = once(sq, "DELETE FROM site_networks WHERE site_id = ?1", &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, site_id);
+	if ((r = run_write(sq, s, "replacing networks", err)) != CS_OK)
+		goto out;
+	sqlite3_finalize(s);
+	s = NULL;
+	if ((r = once(sq, "INSERT INTO site_networks (site_id, cidr, posture) VALUES (?1, ?2, ?3)",
+		      &s, err)) != CS_OK)
+		goto out;
+	for (size_t i = 0; i < nn; i++) {
+		sqlite3_bind_int64(s, 1, site_id);
+		bind_text(s, 2, n[i].cidr);
+		bind_text(s, 3, n[i].posture);
+		if ((r = run_write(sq, s, "adding a network", err)) != CS_OK)
+			goto out;
+		sqlite3_reset(s);
+	}
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+/* Networks of one site into a malloc'd array of views into the statement (valid until reset). */
+struct net_rows {
+	struct cs_site_network *v;
+	char **text; /* owned copies, two per network */
+	size_t n, alloc;
+};
+
+static void net_rows_clear(struct net_rows *nr)
+{
+	for (size_t i = 0; i < 2 * nr->n; i++)
+		free(nr->text[i]);
+	nr->n = 0;
+}
+
+static void net_rows_free(struct net_rows *nr)
+{
+	net_rows_clear(nr);
+	free(nr->v);
+	free(nr->text);
+}
+
+static int net_rows_add(struct net_rows *nr, const char *cidr, const char *posture)
+{
+	if (nr->n == nr->alloc) {
+		size_t want = nr->alloc ? nr->alloc * 2 : 8;
+		struct cs_site_network *v = reallocarray(nr->v, want, sizeof(*v));
+		if (v == NULL)
+			return CS_ENOMEM;
+		nr->v = v;
+		char **t = reallocarray(nr->text, 2 * want, sizeof(*t));
+		if (t == NULL)
+			return CS_ENOMEM;
+		nr->text = t;
+		nr->alloc = want;
+	}
+	char *c = strdup(cidr != NULL ? cidr : ""), *p = strdup(posture != NULL ? posture : "");
+	if (c == NULL || p == NULL) {
+		free(c);
+		free(p);
+		return CS_ENOMEM;
+	}
+	nr->text[2 * nr->n] = c;
+	nr->text[2 * nr->n + 1] = p;
+	nr->v[nr->n].cidr = c;
+	nr->v[nr->n].posture = p;
+	nr->n++;
+	return CS_OK;
+}
+
+static int sq_site_list(struct cs_store *st, const char *name, cs_store_site_cb cb, void *ctx,
+			struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL, *ns = NULL;
+	struct net_rows nr = {0};
+	int rc, r;
+
+	if ((r = once(sq,
+		      "SELECT id, name, operator, sensitivity, criterion, created FROM sites "
+		      "WHERE ?1 IS NULL OR name = ?1 COLLATE NOCASE ORDER BY id",
+		      &s, err)) != CS_OK ||
+	    (r = once(sq, "SELECT cidr, posture FROM site_networks WHERE site_id = ?1 ORDER BY id",
+		      &ns, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, name);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct cs_site site = {
+			.id = sqlite3_column_int64(s, 0),
+			.name = col_text(s, 1),
+			.operator_name = col_text(s, 2),
+			.sensitivity = col_text(s, 3),
+			.criterion = col_text(s, 4),
+			.created = col_text(s, 5),
+		};
+		int nrc;
+		net_rows_clear(&nr);
+		sqlite3_reset(ns);
+		sqlite3_bind_int64(ns, 1, site.id);
+		while ((nrc = sqlite3_step(ns)) == SQLITE_ROW)
+			if ((r = net_rows_add(&nr, col_text(ns, 0), col_text(ns, 1))) != CS_OK) {
+				r = cs_err_set(err, r, "out of memory");
+				goto out;
+			}
+		if (nrc != SQLITE_DONE) {
+			r = db_error(sq, err, "reading networks");
+			goto out;
+		}
+		site.networks = nr.v;
+		site.nnetworks = nr.n;
+		if ((r = cb(ctx, &site)) != 0) {
+			r = r < 0 ? r : CS_OK;
+			goto out;
+		}
+	}
+	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading sites");
+out:
+	net_rows_free(&nr);
+	sqlite3_finalize(ns);
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_attach(struct cs_store *st, int64_t device_id, int64_t site_id, const char *now,
+		     struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if (site_id == 0) {
+		r = once(sq, "DELETE FROM device_sites WHERE device_id = ?1", &s, err);
+	} else {
+		r = once(sq,
+			 "INSERT INTO device_sites (device_id, site_id, at) VALUES (?1, ?2, ?3) "
+			 "ON CONFLICT (device_id) DO UPDATE SET site_id = excluded.site_id, "
+			 "at = excluded.at",
+			 &s, err);
+	}
+	if (r != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, device_id);
+	if (site_id != 0) {
+		sqlite3_bind_int64(s, 2, site_id);
+		bind_text(s, 3, now);
+	}
+	if ((r = run_write(sq, s, "attaching a device", err)) == CS_ENOTFOUND)
+		r = cs_err_set(err, CS_ENOTFOUND, "no device %lld in the inventory",
+			       (long long)device_id);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_attach_list(struct cs_store *st,
+			  int (*cb)(void *ctx, int64_t device_id, int64_t site_id), void *ctx,
+			  struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int rc, r;
+
+	if ((r = once(sq, "SELECT device_id, site_id FROM device_sites ORDER BY device_id", &s,
+		      err)) != CS_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if ((r = cb(ctx, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1))) != 0) {
+			r = r < 0 ? r : CS_OK;
+			goto out;
+		}
+	}
+	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading attachments");
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+#define WORKFLOW_COLUMNS                                                                           \
+	"device_id, state, date, updated, due, cost, owner, evidence, approver, expires, "         \
+	"justification"
+
+static void row_to_workflow(sqlite3_stmt *s, struct cs_workflow *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->device_id = sqlite3_column_int64(s, 0);
+	w->state = col_text(s, 1);
+	w->date = col_text(s, 2);
+	w->updated = col_text(s, 3);
+	w->due = col_text(s, 4);
+	w->has_cost = sqlite3_column_type(s, 5) != SQLITE_NULL;
+	w->cost = w->has_cost ? u64_from_db(s, 5) : 0;
+	w->owner = col_text(s, 6);
+	w->evidence = col_text(s, 7);
+	w->approver = col_text(s, 8);
+	w->expires = col_text(s, 9);
+	w->justification = col_text(s, 10);
+}
+
+/* Run a WORKFLOW_COLUMNS query, calling cb per row. */
+static int each_workflow(struct sq *sq, sqlite3_stmt *s, cs_store_workflow_cb cb, void *ctx,
+			 struct cs_err *err)
+{
+	struct cs_workflow w;
+	int rc, r;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row_to_workflow(s, &w);
+		if ((r = cb(ctx, &w)) != 0)
+			return r < 0 ? r : CS_OK;
+	}
+	return rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading workflow");
+}
+
+static int sq_workflow_get(struct cs_store *st, int64_t device_id, cs_store_workflow_cb cb,
+			   void *ctx, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = once(sq, "SELECT " WORKFLOW_COLUMNS " FROM workflow WHERE device_id = ?1", &s,
+		      err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, device_id);
+	r = each_workflow(sq, s, cb, ctx, err);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_workflow_put(struct cs_store *st, const struct cs_workflow *w, const char *now,
+			   struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = once(sq,
+		      "INSERT OR REPLACE INTO workflow (" WORKFLOW_COLUMNS ") VALUES (?1, ?2, "
+		      "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		      &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, w->device_id);
+	bind_text(s, 2, w->state);
+	bind_text(s, 3, w->date);
+	bind_text(s, 4, now);
+	bind_text(s, 5, w->due);
+	if (w->has_cost)
+		sqlite3_bind_int64(s, 6, u64_to_db(w->cost));
+	bind_text(s, 7, w->owner);
+	bind_text(s, 8, w->evidence);
+	bind_text(s, 9, w->approver);
+	bind_text(s, 10, w->expires);
+	bind_text(s, 11, w->justification);
+	if ((r = run_write(sq, s, "recording a workflow state", err)) != CS_OK)
+		goto fail;
+	sqlite3_finalize(s);
+	s = NULL;
+	if ((r = once(sq,
+		      "INSERT INTO workflow_events (device_id, state, date, expires, recorded) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5)",
+		      &s, err)) != CS_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, w->device_id);
+	bind_text(s, 2, w->state);
+	bind_text(s, 3, w->date);
+	bind_text(s, 4, w->expires);
+	bind_text(s, 5, now);
+	if ((r = run_write(sq, s, "recording a workflow event", err)) != CS_OK)
+		goto fail;
+	goto out;
+fail:
+	if (r == CS_ENOTFOUND)
+		r = cs_err_set(err, CS_ENOTFOUND, "no device %lld in the inventory",
+			       (long long)w->device_id);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_workflow_list(struct cs_store *st, cs_store_workflow_cb cb, void *ctx,
+			    struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = once(sq, "SELECT " WORKFLOW_COLUMNS " FROM workflow ORDER BY device_id", &s,
+		      err)) == CS_OK)
+		r = each_workflow(sq, s, cb, ctx, err);
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_workflow_events(struct cs_store *st, cs_store_workflow_cb cb, void *ctx,
+			      struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	/* The same column positions as WORKFLOW_COLUMNS, with the fields events lack as NULL. */
+	if ((r = once(sq,
+		      "SELECT device_id, state, date, recorded, NULL, NULL, NULL, NULL, NULL, "
+		      "expires, NULL FROM workflow_events ORDER BY device_id, date, id",
+		      &s, err)) == CS_OK)
+		r = each_workflow(sq, s, cb, ctx, err);
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_audit_add(struct cs_store *st, const struct cs_audit_entry *e, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = once(sq,
+		      "INSERT INTO audit_log (at, who, object, action, detail, why) VALUES (?1, "
+		      "?2, ?3, ?4, ?5, ?6)",
+		      &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, e->at);
+	bind_text(s, 2, e->who);
+	bind_text(s, 3, e->object);
+	bind_text(s, 4, e->action);
+	bind_text(s, 5, e->detail);
+	bind_text(s, 6, e->why);
+	r = step_done(sq, s, "writing the audit log", err);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_audit_list(struct cs_store *st, const char *object,
+			 int (*cb)(void *ctx, const struct cs_audit_entry *e), void *ctx,
+			 struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int rc, r;
+
+	if ((r = once(sq,
+		      "SELECT id, at, who, object, action, detail, why FROM audit_log WHERE ?1 IS "
+		      "NULL OR object = ?1 ORDER BY id",
+		      &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, object);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const struct cs_audit_entry e = {
+			.id = sqlite3_column_int64(s, 0),
+			.at = col_text(s, 1),
+			.who = col_text(s, 2),
+			.object = col_text(s, 3),
+			.action = col_text(s, 4),
+			.detail = col_text(s, 5),
+			.why = col_text(s, 6),
+		};
+		if ((r = cb(ctx, &e)) != 0) {
+			r = r < 0 ? r : CS_OK;
+			goto out;
+		}
+	}
+	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading the audit log");
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_milestone_insert(struct cs_store *st, const struct cs_milestone *m, const char *now,
+			       int64_t *id, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int r;
+
+	if ((r = once(sq,
+		      "INSERT INTO milestones (name, due, percent, scope, measure, created) "
+		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		      &s, err)) != CS_OK)
+		goto out;
+	bind_text(s, 1, m->name);
+	bind_text(s, 2, m->due);
+	sqlite3_bind_int(s, 3, (int)m->percent);
+	bind_text(s, 4, m->scope);
+	bind_text(s, 5, m->measure);
+	bind_text(s, 6, now);
+	if ((r = run_write(sq, s, "adding a milestone", err)) != CS_OK)
+		goto out;
+	*id = sqlite3_last_insert_rowid(sq->db);
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_milestone_list(struct cs_store *st,
+			     int (*cb)(void *ctx, const struct cs_milestone *m), void *ctx,
+			     struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int rc, r;
+
+	if ((r = once(sq,
+		      "SELECT id, name, due, percent, scope, measure, created FROM milestones "
+		      "ORDER BY due, id",
+		      &s, err)) != CS_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const struct cs_milestone m = {
+			.id = sqlite3_column_int64(s, 0),
+			.name = col_text(s, 1),
+			.due = col_text(s, 2),
+			.percent = (unsigned)sqlite3_column_int(s, 3),
+			.scope = col_text(s, 4),
+			.measure = col_text(s, 5),
+			.created = col_text(s, 6),
+		};
+		if ((r = cb(ctx, &m)) != 0) {
+			r = r < 0 ? r : CS_OK;
+			goto out;
+		}
+	}
+	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading milestones");
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
+static int sq_regressions(struct cs_store *st, int (*cb)(void *ctx, const struct cs_regression *g),
+			  void *ctx, struct cs_err *err)
+{
+	struct sq *sq = impl(st);
+	sqlite3_stmt *s = NULL;
+	int rc, r;
+
+	/*
+	 * Seen on a later day than the removal date (the removal day itself is ambiguous). The
+	 * removal date is that of the last "removed" event: a verified device's own date is the
+	 * day it was verified.
+	 */
+	if ((r = once(sq,
+		      "SELECT device_id, state, removed_on, scan_id, seen_at, address FROM ("
+		      "SELECT w.device_id, w.state, sd.scan_id, sd.seen_at, sd.address, "
+		      "(SELECT max(e.date) FROM workflow_events e WHERE e.device_id = w.device_id "
+		      "AND e.state = 'removed') AS removed_on "
+		      "FROM workflow w JOIN scan_devices sd ON sd.device_id = w.device_id "
+		      "WHERE w.state IN ('removed', 'verified')) "
+		      "WHERE substr(seen_at, 1, 10) > removed_on ORDER BY device_id, scan_id",
+		      &s, err)) != CS_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const struct cs_regression g = {
+			.device_id = sqlite3_column_int64(s, 0),
+			.state = col_text(s, 1),
+			.date = col_text(s, 2),
+			.scan_id = sqlite3_column_int64(s, 3),
+			.seen_at = col_text(s, 4),
+			.address = col_text(s, 5),
+		};
+		if ((r = cb(ctx, &g)) != 0) {
+			r = r < 0 ? r : CS_OK;
+			goto out;
+		}
+	}
+	r = rc == SQLITE_DONE ? CS_OK : db_error(sq, err, "reading regressions");
+out:
+	sqlite3_finalize(s);
+	return r;
+}
+
 const struct cs_store_backend cs_store_backend_sqlite = {
 	.name = "sqlite",
 	.accepts = sq_accepts,
@@ -1170,4 +1803,19 @@ const struct cs_store_backend cs_store_backend_sqlite = {
 	.scan_get = sq_scan_get,
 	.scan_list = sq_scan_list,
 	.scan_devices = sq_scan_devices,
+	.site_insert = sq_site_insert,
+	.site_update = sq_site_update,
+	.site_set_networks = sq_site_set_networks,
+	.site_list = sq_site_list,
+	.attach = sq_attach,
+	.attach_list = sq_attach_list,
+	.workflow_get = sq_workflow_get,
+	.workflow_put = sq_workflow_put,
+	.workflow_list = sq_workflow_list,
+	.workflow_events = sq_workflow_events,
+	.audit_add = sq_audit_add,
+	.audit_list = sq_audit_list,
+	.milestone_insert = sq_milestone_insert,
+	.milestone_list = sq_milestone_list,
+	.regressions = sq_regressions,
 };

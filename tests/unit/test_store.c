@@ -1411,8 +1411,8 @@ TEST(store_migrates_version_1)
 	REQUIRE(st != NULL);
 	int v = 0;
 	CHECK_INT(cs_store_schema_version(st, &v), CS_OK);
-	CHECK_INT(v, 2);
-	CHECK_INT(CS_STORE_SCHEMA_VERSION, 2);
+	CHECK_INT(v, CS_STORE_SCHEMA_VERSION);
+	CHECK_INT(CS_STORE_SCHEMA_VERSION, 3);
 	/* The old data is intact and still merges. */
 	struct cs_stored_device *d = get(st, 7);
 	REQUIRE(d != NULL);
@@ -1442,7 +1442,7 @@ TEST(store_migrates_version_1)
 	st = open_or_fail(t.path);
 	REQUIRE(st != NULL);
 	CHECK_INT(cs_store_schema_version(st, &v), CS_OK);
-	CHECK_INT(v, 2);
+	CHECK_INT(v, CS_STORE_SCHEMA_VERSION);
 	cs_store_close(st);
 	REQUIRE(sqlite3_open(t.path, &db) == SQLITE_OK);
 	sqlite3_stmt *s = NULL;
@@ -1466,7 +1466,7 @@ TEST(store_migrates_version_1)
 	tmpdb_remove(&fresh);
 }
 
-TEST(store_refuses_version_3)
+TEST(store_refuses_version_4)
 {
 	struct tmpdb t;
 	REQUIRE(tmpdb_make(&t));
@@ -1476,20 +1476,20 @@ TEST(store_refuses_version_3)
 	scan_begin(st, &sc);
 	cs_store_close(st);
 
-	set_pragma(t.path, "PRAGMA user_version = 3");
+	set_pragma(t.path, "PRAGMA user_version = 4");
 	struct cs_err err = {0};
 	st = NULL;
 	CHECK_INT(cs_store_open(&st, t.path, &err), CS_ESTORE);
 	CHECK(st == NULL);
-	CHECK(strstr(err.msg, "schema version 3") != NULL);
-	CHECK(strstr(err.msg, "up to 2") != NULL);
-	/* Refused before anything was written: the version is still 3. */
+	CHECK(strstr(err.msg, "schema version 4") != NULL);
+	CHECK(strstr(err.msg, "up to 3") != NULL);
+	/* Refused before anything was written: the version is still 4. */
 	sqlite3 *db = NULL;
 	sqlite3_stmt *s = NULL;
 	REQUIRE(sqlite3_open(t.path, &db) == SQLITE_OK);
 	CHECK(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK);
 	CHECK(sqlite3_step(s) == SQLITE_ROW);
-	CHECK_INT(sqlite3_column_int(s, 0), 3);
+	CHECK_INT(sqlite3_column_int(s, 0), 4);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	tmpdb_remove(&t);
@@ -1639,7 +1639,7 @@ TEST(store_cli_devices_csv)
 	CHECK_INT(cs_test_run_cli(args, NULL, &out, &err), 0);
 	static const char header[] =
 		"id,manufacturer,brand,model,firmware,serial,mac,hardware,device_type,confidence,"
-		"basis,covered,covered_status,address,first_seen,last_seen\r\n";
+		"basis,covered,covered_status,address,first_seen,last_seen,site,workflow_state\r\n";
 	CHECK(strncmp(out, header, sizeof(header) - 1) == 0);
 	CHECK(strstr(out, ",Hikvision,EZVIZ,CS-C6N,V5.3.0,CLI-SERIAL-1,44:19:b6:00:00:10,,camera,"
 			  "0.900,hardware,true,covered,192.0.2.80,") != NULL);
