@@ -571,6 +571,27 @@ static void on_vendor(struct cs_ident *id, const struct obs *o)
 	claim_maker(id, m, w, e);
 }
 
+/*
+ * A name on the label or in an asset register: who sells the device, not who built it, so it
+ * is a label claim only (a register saying "Honeywell" says nothing about the board inside).
+ * "HIKVISION Europe" is tried whole, then by its first word.
+ */
+static void on_label(struct cs_ident *id, const struct obs *o)
+{
+	int m = cs_kb_maker_find(id->kb, o->value);
+	const char *sp = memchr(o->value.p, ' ', o->value.n);
+	if (m < 0 && sp != NULL)
+		m = cs_kb_maker_find(id->kb, cs_sv_make(o->value.p, (size_t)(sp - o->value.p)));
+	double w = m < 0 ? 0 : 0.8 * o->trust;
+	struct cs_evidence *e = add_evidence(id, o, "builtin:label", w);
+	if (m < 0) {
+		if (e != NULL)
+			e->implies = "not a known maker or brand";
+		return;
+	}
+	claim_label(id, m, w, e);
+}
+
 /* onvif://www.onvif.org/<key>/<value>: decode the value and observe it as what it is. */
 static void on_scope(struct cs_ident *id, const struct obs *o)
 {
@@ -671,6 +692,7 @@ static void process(struct cs_ident *id, const struct obs *o)
 	case CS_SIG_OUI: on_oui(id, o); break;
 	case CS_SIG_VENDOR:
 	case CS_SIG_OEM: on_vendor(id, o); break;
+	case CS_SIG_LABEL: on_label(id, o); break;
 	case CS_SIG_MODEL:
 		if (!o->tentative)
 			claim_attr(id, ATTR_MODEL, o->value, o->trust);
