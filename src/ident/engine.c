@@ -70,6 +70,7 @@ struct cs_ident {
 	const char *address;
 	bool truncated;	   /* a cap was hit */
 	size_t finish_nev; /* evidence count before the last finish (SIZE_MAX: none yet) */
+	size_t finish_end; /* and after it: [finish_nev, finish_end) is what that finish added */
 };
 
 static const char *const input_names[] = {
@@ -777,9 +778,13 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 
 	/* finish() may be called again after more observations: undo what the last call added
 	 * (its brand inferences) so that the verdict is computed from the observations alone. */
-	if (id->finish_nev != SIZE_MAX)
-		id->nev = id->finish_nev;
-	id->finish_nev = id->nev;
+	if (id->finish_nev != SIZE_MAX) {
+		/* Evidence of observations made since then follows it: keep that. */
+		size_t later = id->nev - id->finish_end;
+		memmove(&id->ev[id->finish_nev], &id->ev[id->finish_end], later * sizeof(*id->ev));
+		id->nev = id->finish_nev + later;
+	}
+	id->finish_nev = id->finish_end = id->nev;
 	size_t nsaved = id->ntouched;
 	double *saved = cs_arena_alloc(&id->arena, (nsaved + 1) * sizeof(double));
 	if (saved == NULL)
@@ -899,6 +904,7 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 	d->nevidence = id->nev;
 	d->covered_status = "not_covered";
 
+	id->finish_end = id->nev;
 	/* Restore the scores: the brand inferences above belong to this verdict only. */
 	for (size_t i = 0; i < id->ntouched; i++)
 		id->maker_miss[id->touched[i]] = i < nsaved ? saved[i] : 1.0;
