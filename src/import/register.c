@@ -121,6 +121,24 @@ static bool is_ip(struct cs_sv v)
 	return inet_pton(AF_INET, s, bin) == 1 || inet_pton(AF_INET6, s, bin) == 1;
 }
 
+/* A DNS name: letters, digits, '-' and '.', with at least one '.' or '-' (so that a word such
+ * as "Total" is not taken for one). */
+static bool is_hostname(struct cs_sv v)
+{
+	bool sep = false;
+	if (v.n == 0 || v.n > 253)
+		return false;
+	for (size_t i = 0; i < v.n; i++) {
+		unsigned char ch = (unsigned char)v.p[i];
+		if (ch == '.' || ch == '-')
+			sep = true;
+		else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			   (ch >= '0' && ch <= '9')))
+			return false;
+	}
+	return sep;
+}
+
 /* One data row to one device (or a skip). */
 static int row_device(struct cs_import *im, const struct cs_csv_row *row,
 		      const enum imp_field *cols)
@@ -145,7 +163,19 @@ static int row_device(struct cs_import *im, const struct cs_csv_row *row,
 		else if (val[cols[k]].n == 0)
 			val[cols[k]] = v;
 	}
-	bool any = false;
+	/* A register's "Address" may hold a host name: keep one as such. Anything else there
+	 * ("Total", a street address) identifies nothing. */
+	struct cs_sv host_in_ip = cs_sv_make("", 0);
+	if (val[IMP_IP].n > 0 && !is_ip(val[IMP_IP])) {
+		if (is_hostname(val[IMP_IP]))
+			host_in_ip = val[IMP_IP];
+		else
+			cs_buf_printf(&note, "address not understood: %.*s",
+				      (int)(val[IMP_IP].n > 40 ? 40 : val[IMP_IP].n),
+				      val[IMP_IP].p);
+		val[IMP_IP] = cs_sv_make("", 0);
+	}
+	bool any = host_in_ip.n > 0;
 	for (int f = 0; f < IMP_NFIELDS; f++)
 		any |= identity_field((enum imp_field)f) && val[f].n > 0;
 	if (!any) {
@@ -180,13 +210,9 @@ static int row_device(struct cs_import *im, const struct cs_csv_row *row,
 				      (int)(val[IMP_MAC].n > 40 ? 40 : val[IMP_MAC].n),
 				      val[IMP_MAC].p);
 	}
-	if (val[IMP_IP].n > 0) {
-		/* A register's "Address" may hold a name: keep it as one rather than lose it. */
-		if (is_ip(val[IMP_IP]))
-			cs_ident_set_address(im->id, cs_arena_strdup(a, val[IMP_IP]));
-		else if (memchr(val[IMP_IP].p, ' ', val[IMP_IP].n) == NULL)
-			imp_observe(im, CS_SIG_HOSTNAME, val[IMP_IP], from, REGISTER_TRUST);
-	}
+	if (val[IMP_IP].n > 0)
+		cs_ident_set_address(im->id, cs_arena_strdup(a, val[IMP_IP]));
+	imp_observe(im, CS_SIG_HOSTNAME, host_in_ip, from, REGISTER_TRUST);
 	imp_observe(im, CS_SIG_HOSTNAME, val[IMP_HOSTNAME], from, REGISTER_TRUST);
 	imp_observe(im, CS_SIG_FIRMWARE, val[IMP_FIRMWARE], from, REGISTER_TRUST);
 	imp_observe(im, CS_SIG_TYPE, val[IMP_TYPE], from, REGISTER_TRUST);
