@@ -34,12 +34,15 @@
 	(XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4))
 
 enum {
-	NMAP_MAX_DEPTH = 32,	    /* nmap's own documents nest 6 deep */
-	NMAP_MAX_OUTPUT = 65536,    /* bytes of one script output or fingerprint read */
-	NMAP_MAX_RESPONSE = 65536,  /* bytes of one response decoded from a fingerprint */
-	NMAP_PORTS_TEXT = 512,	    /* "80/tcp,554/tcp,..." */
-	NMAP_TRUST_VERDICT_X10 = 6, /* nmap's product names: its verdict, not the device's words */
+	NMAP_MAX_DEPTH = 32,	   /* nmap's own documents nest 6 deep */
+	NMAP_MAX_OUTPUT = 65536,   /* bytes of one script output or fingerprint read */
+	NMAP_MAX_RESPONSE = 65536, /* bytes of one response decoded from a fingerprint */
+	NMAP_PORTS_TEXT = 512,	   /* "80/tcp,554/tcp,..." */
 };
+
+/* nmap's product names and device types are its verdict on a banner, not the device's words;
+ * its OS guesses are statistics. */
+static const double TRUST_VERDICT = 0.6, TRUST_OS_GUESS = 0.4;
 
 struct nmap {
 	struct cs_import *im;
@@ -104,7 +107,7 @@ static void observe(struct nmap *x, enum cs_signal sig, struct cs_sv v, const ch
 static void observe_product(struct nmap *x, const char *product, const char *what)
 {
 	struct cs_sv p = cs_sv_trim(capped(product, 256));
-	double trust = NMAP_TRUST_VERDICT_X10 / 10.0;
+	double trust = TRUST_VERDICT;
 	if (p.n == 0)
 		return;
 	observe(x, CS_SIG_BANNER, p, what, trust);
@@ -431,7 +434,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **a)
 	} else if (strcmp(name, "service") == 0 && x->in_port && x->port_open) {
 		observe_product(x, attr(a, "product"), "service product");
 		observe(x, CS_SIG_TYPE, capped(attr(a, "devicetype"), 64), "service devicetype",
-			NMAP_TRUST_VERDICT_X10 / 10.0);
+			TRUST_VERDICT);
 		observe(x, CS_SIG_HOSTNAME, capped(attr(a, "hostname"), 256), "service hostname",
 			1.0);
 		const char *fp = attr(a, "servicefp");
@@ -445,8 +448,8 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **a)
 		/* OS detection is a statistical guess: weaker still than a product name. */
 		struct cs_sv v = capped(attr(a, "vendor"), 128);
 		if (cs_kb_maker_find(x->im->kb, v) >= 0)
-			observe(x, CS_SIG_VENDOR, v, "osclass", 0.4);
-		observe(x, CS_SIG_TYPE, capped(attr(a, "type"), 64), "osclass", 0.4);
+			observe(x, CS_SIG_VENDOR, v, "osclass", TRUST_OS_GUESS);
+		observe(x, CS_SIG_TYPE, capped(attr(a, "type"), 64), "osclass", TRUST_OS_GUESS);
 	}
 }
 

@@ -20,11 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-	HEADER_SEARCH_ROWS = 20, /* non-blank rows in which the header row must appear */
-	REGISTER_TRUST_X100 = 90 /* a person typed it: slightly less than a device saying it */
-};
-#define REGISTER_TRUST (REGISTER_TRUST_X100 / 100.0)
+enum { HEADER_SEARCH_ROWS = 20 }; /* non-blank rows in which the header row must appear */
+
+/* A person typed it: slightly less than the device saying it itself. */
+static const double REGISTER_TRUST = 0.9;
 
 /* Which field the header cell h names: --map by name first, then the column table (the user's
  * names, loaded last, win). */
