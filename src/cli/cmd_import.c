@@ -207,15 +207,16 @@ static char *options_json(enum cs_import_format fmt, const char *path, const cha
 static void summary(struct state *s, const char *path, enum cs_import_format fmt,
 		    const struct cs_import_stats *t, bool csv)
 {
-	const char *unit = csv ? "rows" : "hosts";
+	const char *unit = csv ? "rows" : "hosts", *unit1 = csv ? "row" : "host";
 	struct cs_buf safe;
 	cs_buf_init(&safe, 4096);
 	cs_term_safe(&safe, path, 200);
 	fprintf(s->summary,
 		"%s (%s): %zu %s read, %zu devices (%zu identified, %zu covered, %zu to review), "
 		"%zu %s skipped",
-		safe.data != NULL ? safe.data : "", cs_import_format_name(fmt), t->records, unit,
-		t->devices, t->identified, t->covered, t->review, t->skipped, unit);
+		safe.data != NULL ? safe.data : "", cs_import_format_name(fmt), t->records,
+		t->records == 1 ? unit1 : unit, t->devices, t->identified, t->covered, t->review,
+		t->skipped, t->skipped == 1 ? unit1 : unit);
 	if (t->blank > 0)
 		fprintf(s->summary, ", %zu blank", t->blank);
 	if (t->capped > 0)

@@ -502,7 +502,7 @@ int imp_nmap(struct cs_import *im, const char *p, size_t n)
 		unsigned long line = (unsigned long)XML_GetCurrentLineNumber(x.xp);
 		if ((e == XML_ERROR_NO_ELEMENTS || e == XML_ERROR_UNCLOSED_TOKEN ||
 		     e == XML_ERROR_PARTIAL_CHAR) &&
-		    x.root_seen && x.hosts > 0) {
+		    x.root_seen) {
 			/* An interrupted scan leaves the file cut short: keep the hosts before
 			 * the cut, and say that the one being written is lost. */
 			char where[64];

@@ -660,8 +660,14 @@ TEST(nmap_hostile_xml_is_refused)
 	CHECK_INT(g->rc, CS_EPARSE);
 	CHECK(strstr(g->err.msg, "nmaprun") != NULL);
 	free(g);
-	g = import_as(CS_IMPORT_NMAP_XML, "<nmaprun><host", 14, NULL);
+	g = import_as(CS_IMPORT_NMAP_XML, "<nmapxrun><host", 15, NULL);
 	CHECK_INT(g->rc, CS_EPARSE);
+	free(g);
+	/* Cut inside the first host: nothing to keep, but the file was nmap's. */
+	g = import_as(CS_IMPORT_NMAP_XML, "<nmaprun><host><status state=\"up\"/>", 35, NULL);
+	CHECK_INT(g->rc, CS_OK);
+	CHECK_INT(g->ndev, 0);
+	CHECK_INT(g->nskips, 1);
 	free(g);
 }
 

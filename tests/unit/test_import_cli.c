@@ -134,8 +134,7 @@ TEST(import_cli_merges_with_identified_by_serial)
 				  "Gatehouse\n"));
 	char *out = NULL;
 	CHECK_INT(cli(&out, "import --db %s --source reg-2024 %s", t.db, t.csv), 0);
-	CHECK(out != NULL &&
-	      strstr(out, "1 rows read, 1 devices (1 identified, 1 covered") != NULL);
+	CHECK(out != NULL && strstr(out, "1 row read, 1 devices (1 identified, 1 covered") != NULL);
 	free(out);
 	CHECK_INT(count_devices(t.db), 1);
 	struct cs_store *st = NULL;
