@@ -21,30 +21,39 @@ static bool at_bom(const char *p, size_t n)
 
 char cs_csv_sniff(const char *p, size_t n)
 {
-	size_t comma = 0, semi = 0, tab = 0;
+	/* Over the first lines (a title line above the header may have no delimiter at all):
+	 * the delimiter found on the most lines wins, then the one most frequent on one line. */
+	static const char cand[] = {',', ';', '\t'};
+	size_t lines[3] = {0}, most[3] = {0}, count[3] = {0}, nlines = 0;
 	bool quoted = false;
 	if (at_bom(p, n))
 		p += 3, n -= 3;
-	for (size_t i = 0; i < n && i < 65536; i++) {
-		char ch = p[i];
-		if (ch == '"')
+	for (size_t i = 0; i <= n && i < 65536 && nlines < 10; i++) {
+		char ch = i < n ? p[i] : '\n';
+		if (ch == '"') {
 			quoted = !quoted;
-		else if (quoted)
+		} else if (quoted && i < n) {
 			continue;
-		else if (ch == '\n' || ch == '\r')
-			break;
-		else if (ch == ',')
-			comma++;
-		else if (ch == ';')
-			semi++;
-		else if (ch == '\t')
-			tab++;
+		} else if (ch == '\n' || ch == '\r') {
+			bool any = false;
+			for (int k = 0; k < 3; k++) {
+				lines[k] += count[k] > 0;
+				most[k] = count[k] > most[k] ? count[k] : most[k];
+				any |= count[k] > 0;
+				count[k] = 0;
+			}
+			nlines += any;
+			quoted = false;
+		} else {
+			for (int k = 0; k < 3; k++)
+				count[k] += ch == cand[k];
+		}
 	}
-	if (tab > comma && tab >= semi)
-		return '\t';
-	if (semi > comma)
-		return ';';
-	return ',';
+	int best = 0;
+	for (int k = 1; k < 3; k++)
+		if (lines[k] > lines[best] || (lines[k] == lines[best] && most[k] > most[best]))
+			best = k;
+	return cand[best];
 }
 
 void cs_csv_init(struct cs_csv *c, const char *p, size_t n, char delim, size_t max_field)

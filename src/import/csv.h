@@ -2,11 +2,11 @@
  * csv.h - a reader for the CSV files people and spreadsheets write (asset registers).
  *
  * Accepts what real registers contain: ',', ';' or TAB as the delimiter (sniffed from the first
- * line, or named by Excel's "sep=;" line), fields in double quotes with "" for a quote and
+ * lines, or named by Excel's "sep=;" line), fields in double quotes with "" for a quote and
  * embedded line breaks, CRLF, LF or CR line ends, a UTF-8 byte order mark, blank lines. It
  * never allocates per field: a row's unescaped fields are written into the reader's one capped
  * buffer and handed out as views valid until the next call. Every field is cut at max_field
- * bytes (never inside a UTF-8 sequence) and fields past max_fields are dropped; both are
+ * bytes (never inside a UTF-8 sequence) and fields past CS_CSV_MAX_FIELDS are dropped; both are
  * reported, not silent. A quoted field still open at the end of the input is an error for that
  * row only: the reader resumes on the line after the one the row started on.
  */
@@ -49,8 +49,9 @@ void cs_csv_free(struct cs_csv *c);
 /* The next row: 1 when there is one, 0 at the end, CS_ENOMEM when the buffer cannot grow. */
 int cs_csv_next(struct cs_csv *c, struct cs_csv_row *row);
 
-/* The delimiter the first line of p suggests: the most frequent of , ; TAB outside quotes
- * (',' when none occurs). */
+/* The delimiter the first lines of p suggest: of , ; and TAB outside quotes, the one found on
+ * the most of the first 10 lines that have any, then the most frequent on one line (',' when
+ * none occurs). */
 char cs_csv_sniff(const char *p, size_t n);
 
 #endif

@@ -180,6 +180,11 @@ TEST(csv_sniffs_delimiters_and_sep_line)
 	CHECK(cs_csv_sniff("a\tb\tc\n", 6) == '\t');
 	CHECK(cs_csv_sniff("\"a;b\",c,d\n", 10) == ',');
 	CHECK(cs_csv_sniff("single\n", 7) == ',');
+	/* A title line without delimiters, and commas inside a few cells, do not mislead it. */
+	static const char titled[] = "Camera register 2024\nMake;Model;Notes\n"
+				     "Hikvision;DS-2CD2143G2-I;roof, north, by the mast\n"
+				     "Dahua;IPC-HFW2431S;gate\n";
+	CHECK(cs_csv_sniff(titled, sizeof(titled) - 1) == ';');
 	static const char sep[] = "sep=|\r\nMake|Model\r\nHikvision|DS-2CD2143G2-I\r\n";
 	struct cs_csv_row rows[4];
 	char cells[4][8][64];
