@@ -1,7 +1,9 @@
 /*
  * test_import_cli.c - `camsweep import` end to end: the built binary (CS_TEST_BIN) with a
  * fresh inventory per test. An imported register row and an identified device of the same
- * camera become one record (by serial; by MAC), a different camera does not; each file is
+ * camera become one record (by serial; by MAC), a different camera does not; so do register
+ * rows and the devices a real scan of the simulated estate recorded (as root, in a network
+ * namespace of the test's own: skipped otherwise); each file is
  * recorded as a scan-like record; --dry-run writes nothing; jsonl parses back; usage errors.
  */
 #include "store/store.h"
@@ -290,5 +292,112 @@ TEST(import_cli_jsonl_and_errors)
 	CHECK_INT(cli(NULL, "import --dry-run"), 2);
 	CHECK_INT(cli(NULL, "import --dry-run %s/missing.csv", t.dir), 1);
 	CHECK_INT(cli(NULL, "import --dry-run --format nmap-xml %s", t.csv), 1);
+	tmp_remove(&t);
+}
+
+/* The first scanned device (scan jsonl) with a serial and a model, and another with a MAC. */
+static bool pick(const char *jsonl, json_t **with_serial, json_t **with_mac)
+{
+	FILE *f = fopen(jsonl, "r");
+	char line[1 << 16];
+	*with_serial = *with_mac = NULL;
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+		json_t *j = json_loads(line, 0, NULL);
+		const char *serial = json_string_value(json_object_get(j, "serial"));
+		const char *model = json_string_value(json_object_get(j, "model"));
+		const char *mac = json_string_value(json_object_get(j, "mac"));
+		if (*with_serial == NULL && serial != NULL && model != NULL && mac != NULL) {
+			*with_serial = j;
+		} else if (*with_mac == NULL && mac != NULL) {
+			*with_mac = j;
+		} else {
+			json_decref(j);
+		}
+	}
+	if (f != NULL)
+		fclose(f);
+	return *with_serial != NULL && *with_mac != NULL;
+}
+
+TEST(import_cli_merges_with_scanned)
+{
+	/* A real scan of the simulated estate, in a network namespace of its own. */
+	const char *sim = getenv("CS_SIM_BIN"), *bin = getenv("CS_TEST_BIN");
+	struct stat sb;
+	struct tmp t;
+	if (!have_binary() || geteuid() != 0 || sim == NULL || stat(sim, &sb) != 0 ||
+	    system("unshare -n true 2>/dev/null") != 0) {
+		printf("SKIP import_cli_merges_with_scanned: need root, unshare and CS_SIM_BIN\n");
+		return;
+	}
+	REQUIRE(tmp_make(&t));
+	char script[256], jsonl[256], cmd[2048];
+	snprintf(script, sizeof(script), "%s/sweep.sh", t.dir);
+	snprintf(jsonl, sizeof(jsonl), "%s/scan.jsonl", t.dir);
+	snprintf(cmd, sizeof(cmd),
+		 "ip link set lo up\n"
+		 "%s --estate sim/demo.estate --quiet --hold 5 &\n"
+		 "simpid=$!\n"
+		 "for _ in $(seq 50); do (exec 3<>/dev/tcp/127.55.0.1/80) 2>/dev/null && break; "
+		 "sleep 0.1; done\n"
+		 "%s scan --no-progress --format jsonl --timeout 600 --db %s 127.55.0.1-10 >%s "
+		 "2>/dev/null\n"
+		 "kill $simpid; wait $simpid 2>/dev/null\nexit 0\n",
+		 sim, bin, t.db, jsonl);
+	REQUIRE(write_file(script, cmd));
+	snprintf(cmd, sizeof(cmd), "unshare -n bash %s", script);
+	REQUIRE(system(cmd) == 0);
+	size_t before = count_devices(t.db);
+	json_t *a = NULL, *b = NULL;
+	REQUIRE(before >= 5 && before != (size_t)-1);
+	if (!pick(jsonl, &a, &b)) {
+		cs_test_fail(__FILE__, __LINE__,
+			     "the scan found no device with serial, model, MAC");
+		json_decref(a);
+		json_decref(b);
+		tmp_remove(&t);
+		return;
+	}
+	/* Row 2: the first device by serial and model only. Row 3: the second by its MAC only,
+	 * written the register's way. Row 4: a camera the scan never saw. */
+	char mac[32];
+	snprintf(mac, sizeof(mac), "%s", json_string_value(json_object_get(b, "mac")));
+	for (char *c = mac; *c != '\0'; c++)
+		*c = *c == ':' ? '-' : (char)(*c >= 'a' && *c <= 'f' ? *c - 32 : *c);
+	snprintf(cmd, sizeof(cmd),
+		 "Model,Serial Number,MAC Address,Site\n%s,%s,,Depot\n,,%s,Depot\n"
+		 "DS-2CD2143G2-I,,44:19:b6:77:77:77,Depot\n",
+		 json_string_value(json_object_get(a, "model")),
+		 json_string_value(json_object_get(a, "serial")), mac);
+	REQUIRE(write_file(t.csv, cmd));
+	CHECK_INT(cli(NULL, "import --db %s %s", t.db, t.csv), 0);
+	CHECK_INT(count_devices(t.db), before + 1);
+
+	/* The scanned records now carry the register's rows in their evidence. */
+	struct cs_store *st = NULL;
+	struct cs_err err;
+	REQUIRE(cs_store_open(&st, t.db, &err) == CS_OK);
+	size_t merged = 0;
+	for (int64_t id = 1; id <= (int64_t)before; id++) {
+		struct cs_stored_device *d = NULL;
+		if (cs_store_get_device(st, id, &d, &err) != CS_OK)
+			continue;
+		if (has_source(d, "scan:") && has_source(d, "import:")) {
+			merged++;
+			const char *addr = d->dev.address;
+			CHECK(addr != NULL &&
+			      (strcmp(addr, json_string_value(json_object_get(a, "ip"))) == 0 ||
+			       strcmp(addr, json_string_value(json_object_get(b, "ip"))) == 0));
+		}
+		cs_stored_device_free(d);
+	}
+	CHECK_INT(merged, 2);
+	cs_store_close(st);
+	json_decref(a);
+	json_decref(b);
+	snprintf(cmd, sizeof(cmd), "%s/sweep.sh", t.dir);
+	unlink(cmd);
+	snprintf(cmd, sizeof(cmd), "%s/scan.jsonl", t.dir);
+	unlink(cmd);
 	tmp_remove(&t);
 }
