@@ -70,6 +70,7 @@ struct cs_ident {
 	const char *address;
 	bool truncated;	   /* a cap was hit */
 	size_t finish_nev; /* evidence count before the last finish (SIZE_MAX: none yet) */
+	size_t finish_end; /* and after it: [finish_nev, finish_end) is what that finish added */
 };
 
 static const char *const input_names[] = {
@@ -571,6 +572,27 @@ static void on_vendor(struct cs_ident *id, const struct obs *o)
 	claim_maker(id, m, w, e);
 }
 
+/*
+ * A name on the label or in an asset register: who sells the device, not who built it, so it
+ * is a label claim only (a register saying "Honeywell" says nothing about the board inside).
+ * "HIKVISION Europe" is tried whole, then by its first word.
+ */
+static void on_label(struct cs_ident *id, const struct obs *o)
+{
+	int m = cs_kb_maker_find(id->kb, o->value);
+	const char *sp = memchr(o->value.p, ' ', o->value.n);
+	if (m < 0 && sp != NULL)
+		m = cs_kb_maker_find(id->kb, cs_sv_make(o->value.p, (size_t)(sp - o->value.p)));
+	double w = m < 0 ? 0 : 0.8 * o->trust;
+	struct cs_evidence *e = add_evidence(id, o, "builtin:label", w);
+	if (m < 0) {
+		if (e != NULL)
+			e->implies = "not a known maker or brand";
+		return;
+	}
+	claim_label(id, m, w, e);
+}
+
 /* onvif://www.onvif.org/<key>/<value>: decode the value and observe it as what it is. */
 static void on_scope(struct cs_ident *id, const struct obs *o)
 {
@@ -671,6 +693,7 @@ static void process(struct cs_ident *id, const struct obs *o)
 	case CS_SIG_OUI: on_oui(id, o); break;
 	case CS_SIG_VENDOR:
 	case CS_SIG_OEM: on_vendor(id, o); break;
+	case CS_SIG_LABEL: on_label(id, o); break;
 	case CS_SIG_MODEL:
 		if (!o->tentative)
 			claim_attr(id, ATTR_MODEL, o->value, o->trust);
@@ -755,9 +778,13 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 
 	/* finish() may be called again after more observations: undo what the last call added
 	 * (its brand inferences) so that the verdict is computed from the observations alone. */
-	if (id->finish_nev != SIZE_MAX)
-		id->nev = id->finish_nev;
-	id->finish_nev = id->nev;
+	if (id->finish_nev != SIZE_MAX) {
+		/* Evidence of observations made since then follows it: keep that. */
+		size_t later = id->nev - id->finish_end;
+		memmove(&id->ev[id->finish_nev], &id->ev[id->finish_end], later * sizeof(*id->ev));
+		id->nev = id->finish_nev + later;
+	}
+	id->finish_nev = id->finish_end = id->nev;
 	size_t nsaved = id->ntouched;
 	double *saved = cs_arena_alloc(&id->arena, (nsaved + 1) * sizeof(double));
 	if (saved == NULL)
@@ -877,6 +904,7 @@ int cs_ident_finish(struct cs_ident *id, struct cs_device *d)
 	d->nevidence = id->nev;
 	d->covered_status = "not_covered";
 
+	id->finish_end = id->nev;
 	/* Restore the scores: the brand inferences above belong to this verdict only. */
 	for (size_t i = 0; i < id->ntouched; i++)
 		id->maker_miss[id->touched[i]] = i < nsaved ? saved[i] : 1.0;

@@ -59,6 +59,7 @@
 	X(TYPE, "type", "device type as the device states it")                                     \
 	X(HOSTNAME, "hostname", "host or device name")                                             \
 	X(OEM, "oem", "OEM field of a vendor protocol")                                            \
+	X(LABEL, "label", "maker or brand on a label or in an asset register (not hardware)")      \
 	X(BANNER, "banner", "a banner line of unknown origin")
 
 enum cs_signal {
