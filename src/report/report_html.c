@@ -158,7 +158,8 @@ static void head(struct html *h)
 	put(h, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
 	put(h, "<meta name=\"generator\" content=\"camsweep\">\n<title>");
 	esc(h, p->name);
-	putf(h, " &#8212; removal report, %s</title>\n<style>\n", p->as_of);
+	/* Literal characters, not entities, so that the title reads the same in the DOM. */
+	putf(h, " \u2014 removal report, %s</title>\n<style>\n", p->as_of);
 	put(h, css);
 	put(h, "</style>\n</head>\n<body>\n");
 }
