@@ -194,6 +194,8 @@ struct cs_report {
 	size_t nscans;
 	struct cs_rpt_audit *audit;
 	size_t naudit;
+	/* Positions in sites[] and devices[] sorted by id, for the lookups below. */
+	size_t *site_order, *device_order;
 };
 
 /*
@@ -211,8 +213,10 @@ int cs_rpt_load_file(const char *path, struct cs_report **out, struct cs_err *er
 /* Free a report; NULL is a no-op. */
 void cs_rpt_free(struct cs_report *r);
 
-/* The site with this id, or NULL. */
+/* The site with this id, or NULL (O(log n); ids are unique, cs_rpt_load checks). */
 const struct cs_rpt_site *cs_rpt_find_site(const struct cs_report *r, const char *id);
+/* The device with this id, or NULL (O(log n)). */
+const struct cs_rpt_device *cs_rpt_find_device(const struct cs_report *r, int64_t id);
 
 /* --- computations ---------------------------------------------------------------------------- */
 

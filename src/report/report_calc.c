@@ -281,28 +281,44 @@ static int cmp_group(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
+struct keyed {
+	const char *key;
+	const struct cs_rpt_device *d;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	return strcmp(((const struct keyed *)a)->key, ((const struct keyed *)b)->key);
+}
+
 int cs_rpt_aggregate(const struct cs_report *r, enum cs_rpt_groupby by, struct cs_rpt_group **out,
 		     size_t *n)
 {
 	struct cs_rpt_group *g = NULL;
+	struct keyed *k = NULL;
 	size_t ng = 0;
 
 	*out = NULL;
 	*n = 0;
-	if (r->ndevices > 0 && (g = calloc(r->ndevices, sizeof(*g))) == NULL)
+	if (r->ndevices == 0)
+		return CS_OK;
+	/* Sort the devices by key, then count each run: O(n log n) for any number of groups. */
+	if ((k = calloc(r->ndevices, sizeof(*k))) == NULL ||
+	    (g = calloc(r->ndevices, sizeof(*g))) == NULL) {
+		free(k);
 		return CS_ENOMEM;
-	/* Quadratic in the number of groups, which is at most the number of sites or makers: a
-	 * few thousand at the very most. */
-	for (size_t i = 0; i < r->ndevices; i++) {
-		const struct cs_rpt_device *d = &r->devices[i];
-		const char *key = group_key(r, d, by);
-		size_t k = 0;
-		while (k < ng && strcmp(g[k].key, key) != 0)
-			k++;
-		if (k == ng)
-			g[ng++].key = key;
-		count(&g[k], d);
 	}
+	for (size_t i = 0; i < r->ndevices; i++) {
+		k[i].d = &r->devices[i];
+		k[i].key = group_key(r, k[i].d, by);
+	}
+	qsort(k, r->ndevices, sizeof(*k), cmp_keyed);
+	for (size_t i = 0; i < r->ndevices; i++) {
+		if (i == 0 || strcmp(k[i].key, k[i - 1].key) != 0)
+			g[ng++].key = k[i].key;
+		count(&g[ng - 1], k[i].d);
+	}
+	free(k);
 	if (ng > 1)
 		qsort(g, ng, sizeof(*g), cmp_group);
 	*out = g;

@@ -21,7 +21,7 @@ struct csv {
 };
 
 /* One cell: quoted when it holds a comma, quote, CR or LF; quotes doubled; formulas defused.
- * Control characters other than tab, CR and LF become '?'. NULL is an empty cell. */
+ * Control characters (C0 but tab, CR and LF; DEL; C1) become '?'. NULL is an empty cell. */
 static void cell(struct csv *c, const char *s)
 {
 	struct cs_buf *b = c->b;
@@ -43,10 +43,14 @@ static void cell(struct csv *c, const char *s)
 	if (r == CS_OK && defuse)
 		r = cs_buf_putc(b, '\'');
 	for (const unsigned char *p = (const unsigned char *)s; r == CS_OK && *p != '\0'; p++) {
-		if ((*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || *p == 0x7f)
+		if ((*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n') || *p == 0x7f) {
 			r = cs_buf_putc(b, '?');
-		else if ((r = cs_buf_putc(b, (char)*p)) == CS_OK && *p == '"')
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			r = cs_buf_putc(b, '?'); /* C1 controls, U+0080..U+009F */
+			p++;
+		} else if ((r = cs_buf_putc(b, (char)*p)) == CS_OK && *p == '"') {
 			r = cs_buf_putc(b, '"');
+		}
 	}
 	if (r == CS_OK && quote)
 		r = cs_buf_putc(b, '"');
@@ -100,6 +104,15 @@ static int device_rows(struct csv *c, const struct cs_report *r)
 	struct cs_buf policies;
 	int rc = CS_OK;
 
+	/* Findings per device, by severity, counted once rather than per device. */
+	int64_t(*nf)[CS_RPT_NSEVERITIES] = NULL;
+	if (r->ndevices > 0 && (nf = calloc(r->ndevices, sizeof(*nf))) == NULL)
+		return CS_ENOMEM;
+	for (size_t k = 0; k < r->nfindings; k++) {
+		const struct cs_rpt_device *d = cs_rpt_find_device(r, r->findings[k].device);
+		if (d != NULL)
+			nf[d - r->devices][r->findings[k].severity]++;
+	}
 	cs_buf_init(&policies, 64 * 1024);
 	for (size_t i = 0; i < CS_ARRAY_SIZE(device_columns); i++)
 		cell(c, device_columns[i]);
@@ -107,13 +120,9 @@ static int device_rows(struct csv *c, const struct cs_report *r)
 	for (size_t i = 0; i < r->ndevices && c->err == CS_OK; i++) {
 		const struct cs_rpt_device *d = &r->devices[i];
 		const struct cs_rpt_site *s = cs_rpt_find_site(r, d->site);
-		int64_t nf[CS_RPT_NSEVERITIES] = {0}, total = 0;
-		for (size_t k = 0; k < r->nfindings; k++) {
-			if (r->findings[k].device == d->id) {
-				nf[r->findings[k].severity]++;
-				total++;
-			}
-		}
+		int64_t total = 0;
+		for (int k = 0; k < CS_RPT_NSEVERITIES; k++)
+			total += nf[i][k];
 		cs_buf_reset(&policies);
 		for (size_t k = 0; k < d->ncovered_by && rc == CS_OK; k++)
 			rc = cs_buf_printf(&policies, "%s%s", k > 0 ? ";" : "",
@@ -141,10 +150,11 @@ static int device_rows(struct csv *c, const struct cs_report *r)
 		cell_int(c, (int64_t)d->nevidence);
 		cell_int(c, total);
 		for (int k = 0; k < CS_RPT_NSEVERITIES; k++)
-			cell_int(c, nf[k]);
+			cell_int(c, nf[i][k]);
 		end_row(c);
 	}
 	cs_buf_free(&policies);
+	free(nf);
 	return rc != CS_OK ? rc : c->err;
 }
 

@@ -121,6 +121,7 @@ static const char css[] =
 	"th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;"
 	"vertical-align:top;overflow-wrap:break-word}\n"
 	"td.mono{overflow-wrap:anywhere}\n"
+	".nw{white-space:nowrap}\n"
 	".dense{font-size:12px;table-layout:fixed}.dense td,.dense th{padding:3px 4px;"
 	"overflow-wrap:anywhere}\n"
 	"th{background:#f1f4f8;font-weight:600}\n"
@@ -342,7 +343,8 @@ static void summary(struct html *h)
 			const struct cs_rpt_ms_eval *e = &h->ms[i];
 			put(h, "<tr><td>");
 			esc(h, ms->label);
-			putf(h, "</td><td class=\"num\">%d%%</td><td>%s</td><td>%s</td>",
+			putf(h,
+			     "</td><td class=\"num\">%d%%</td><td class=\"nw\">%s</td><td>%s</td>",
 			     pct(ms->target), ms->due, cs_rpt_measure_name(ms->measure));
 			if (e->status == CS_RPT_MS_UNKNOWN)
 				put(h, "<td class=\"num\">&#8211;</td>");
@@ -609,8 +611,13 @@ static void group_chart(struct html *h, enum cs_rpt_groupby by, const struct cs_
 		     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"#c77c02\"/>"
 		     "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"#c9d0d8\"/>",
 		     lw, y, wd, lw + wd, y, wr, lw + wd + wr, y, wn);
-		putf(h, "<text x=\"%.1f\" y=\"%d\">%lld of %lld cleared</text>",
-		     lw + wd + wr + wn + 8, y + 13, (long long)g[i].done, (long long)g[i].affected);
+		if (g[i].affected > 0)
+			putf(h, "<text x=\"%.1f\" y=\"%d\">%lld of %lld cleared</text>",
+			     lw + wd + wr + wn + 8, y + 13, (long long)g[i].done,
+			     (long long)g[i].affected);
+		else
+			putf(h, "<text x=\"%.1f\" y=\"%d\">none affected</text>",
+			     lw + wd + wr + wn + 8, y + 13);
 		put(h, "</g>\n");
 	}
 	put(h, "</svg>\n</figure>\n");

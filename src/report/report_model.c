@@ -481,6 +481,58 @@ static int load_audit(struct ctx *c, json_t *root, struct cs_report *rep)
 	return r;
 }
 
+/* --- indexes ---------------------------------------------------------------------------------- */
+
+static int cmp_site_pos(const void *a, const void *b, void *ctx)
+{
+	const struct cs_rpt_site *sites = ctx;
+	return strcmp(sites[*(const size_t *)a].id, sites[*(const size_t *)b].id);
+}
+
+static int cmp_device_pos(const void *a, const void *b, void *ctx)
+{
+	const struct cs_rpt_device *devices = ctx;
+	int64_t x = devices[*(const size_t *)a].id, y = devices[*(const size_t *)b].id;
+	return (x > y) - (x < y);
+}
+
+static int make_order(size_t n, size_t **out)
+{
+	*out = NULL;
+	if (n == 0)
+		return CS_OK;
+	if ((*out = calloc(n, sizeof(**out))) == NULL)
+		return CS_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		(*out)[i] = i;
+	return CS_OK;
+}
+
+/* Sort the id indexes and refuse duplicate ids, which would make every lookup ambiguous. */
+static int build_indexes(struct cs_report *rep, struct cs_err *err)
+{
+	int r;
+
+	if ((r = make_order(rep->nsites, &rep->site_order)) != CS_OK ||
+	    (r = make_order(rep->ndevices, &rep->device_order)) != CS_OK)
+		return r;
+	if (rep->nsites > 1)
+		qsort_r(rep->site_order, rep->nsites, sizeof(size_t), cmp_site_pos, rep->sites);
+	for (size_t i = 1; i < rep->nsites; i++)
+		if (cmp_site_pos(&rep->site_order[i - 1], &rep->site_order[i], rep->sites) == 0)
+			return cs_err_set(err, CS_EDATA, "sites[%zu].id: duplicate id",
+					  rep->site_order[i]);
+	if (rep->ndevices > 1)
+		qsort_r(rep->device_order, rep->ndevices, sizeof(size_t), cmp_device_pos,
+			rep->devices);
+	for (size_t i = 1; i < rep->ndevices; i++)
+		if (cmp_device_pos(&rep->device_order[i - 1], &rep->device_order[i],
+				   rep->devices) == 0)
+			return cs_err_set(err, CS_EDATA, "devices[%zu].id: duplicate id",
+					  rep->device_order[i]);
+	return CS_OK;
+}
+
 int cs_rpt_load(json_t *root, struct cs_report **out, struct cs_err *err)
 {
 	struct cs_report *rep = NULL;
@@ -505,7 +557,8 @@ int cs_rpt_load(json_t *root, struct cs_report **out, struct cs_err *err)
 	    (r = load_sites(&c, root, rep)) != CS_OK ||
 	    (r = load_devices(&c, root, rep)) != CS_OK ||
 	    (r = load_findings(&c, root, rep)) != CS_OK ||
-	    (r = load_scans(&c, root, rep)) != CS_OK || (r = load_audit(&c, root, rep)) != CS_OK)
+	    (r = load_scans(&c, root, rep)) != CS_OK || (r = load_audit(&c, root, rep)) != CS_OK ||
+	    (r = build_indexes(rep, err)) != CS_OK)
 		goto out;
 	*out = rep;
 	rep = NULL; /* transferred */
@@ -557,16 +610,43 @@ void cs_rpt_free(struct cs_report *r)
 	free(r->findings);
 	free(r->scans);
 	free(r->audit);
+	free(r->site_order);
+	free(r->device_order);
 	json_decref(r->root);
 	free(r);
 }
 
 const struct cs_rpt_site *cs_rpt_find_site(const struct cs_report *r, const char *id)
 {
+	size_t lo = 0, hi = r->nsites;
 	if (id == NULL)
 		return NULL;
-	for (size_t i = 0; i < r->nsites; i++)
-		if (strcmp(r->sites[i].id, id) == 0)
-			return &r->sites[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct cs_rpt_site *s = &r->sites[r->site_order[mid]];
+		int c = strcmp(s->id, id);
+		if (c == 0)
+			return s;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct cs_rpt_device *cs_rpt_find_device(const struct cs_report *r, int64_t id)
+{
+	size_t lo = 0, hi = r->ndevices;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct cs_rpt_device *d = &r->devices[r->device_order[mid]];
+		if (d->id == id)
+			return d;
+		if (d->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }

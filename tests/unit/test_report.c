@@ -323,6 +323,12 @@ TEST(report_model_errors)
 		{"{\"report_model\":1,\"programme\":{\"name\":\"x\",\"as_of\":\"2024-01-01\"},"
 		 "\"sites\":{}}",
 		 "sites: expected an array"},
+		{"{\"report_model\":1,\"programme\":{\"name\":\"x\",\"as_of\":\"2024-01-01\"},"
+		 "\"sites\":[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"a\"}]}",
+		 "sites[2].id: duplicate"},
+		{"{\"report_model\":1,\"programme\":{\"name\":\"x\",\"as_of\":\"2024-01-01\"},"
+		 "\"devices\":[{\"id\":7},{\"id\":3},{\"id\":7}]}",
+		 "devices[2].id: duplicate"},
 	};
 	for (size_t i = 0; i < CS_ARRAY_SIZE(cases); i++) {
 		struct cs_err err = {0};
@@ -458,7 +464,8 @@ TEST(report_csv)
 		"{\"report_model\":1,\"programme\":{\"name\":\"P\",\"as_of\":\"2024-06-01\"},"
 		"\"devices\":[{\"id\":1,\"model\":\"=cmd|' /C calc'!A0\",\"firmware\":\"+1\","
 		"\"serial\":\"-2\",\"mac\":\"@SUM(A1)\",\"address\":\"a,b\","
-		"\"manufacturer\":\"say \\\"hi\\\"\",\"brand\":\"x\\u001by\",\"covered\":true,"
+		"\"manufacturer\":\"say "
+		"\\\"hi\\\"\",\"brand\":\"x\\u001by\\u0085z\",\"covered\":true,"
 		"\"covered_by\":[{\"policy\":\"uk-nil\"},{\"policy\":\"us-ndaa889\"}]}],"
 		"\"findings\":[{\"severity\":\"high\",\"title\":\"t\",\"device\":1},"
 		"{\"severity\":\"low\",\"title\":\"t\",\"device\":1},"
@@ -470,7 +477,7 @@ TEST(report_csv)
 	REQUIRE(csv != NULL);
 	const char *row = strstr(csv, "\r\n");
 	REQUIRE(row != NULL);
-	CHECK_STR(row + 2, "1,,,\"a,b\",\"say \"\"hi\"\"\",x?y,'=cmd|' /C calc'!A0,'+1,'-2,"
+	CHECK_STR(row + 2, "1,,,\"a,b\",\"say \"\"hi\"\"\",x?y?z,'=cmd|' /C calc'!A0,'+1,'-2,"
 			   "'@SUM(A1),,true,,uk-nil;us-ndaa889,affected,,,,0,2,0,1,0,1,0\r\n");
 	free(csv);
 	cs_rpt_free(r);
