@@ -104,11 +104,16 @@ static int get_int(struct ctx *c, json_t *obj, const char *key, int64_t def, int
 	return CS_OK;
 }
 
+/* Counts beyond this are not counts of cameras, and would overflow chart arithmetic. */
+#define MAX_COUNT ((int64_t)1 << 40)
+
 static int get_count(struct ctx *c, json_t *obj, const char *key, int64_t *out)
 {
 	int r = get_int(c, obj, key, -1, out);
 	if (r == CS_OK && *out < -1)
 		return bad(c, key, "must not be negative");
+	if (r == CS_OK && *out > MAX_COUNT)
+		return bad(c, key, "too large");
 	return r;
 }
 
@@ -310,8 +315,8 @@ static int load_sites(struct ctx *c, json_t *root, struct cs_report *rep)
 			snprintf(c->path, sizeof(c->path), "sites[%zu].counts", i);
 			if ((r = get_int(c, counts, state_names[k], 0, &s->counts[k])) != CS_OK)
 				return r;
-			if (s->counts[k] < 0)
-				return bad(c, state_names[k], "must not be negative");
+			if (s->counts[k] < 0 || s->counts[k] > MAX_COUNT)
+				return bad(c, state_names[k], "must be 0 to 2^40");
 		}
 	}
 	return r;

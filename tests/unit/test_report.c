@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -318,6 +319,10 @@ TEST(report_model_errors)
 		 "}",
 		 "progress[0].sites_removed: more removed"},
 		{"{\"report_model\":1,\"programme\":{\"name\":\"x\",\"as_of\":\"2024-01-01\"},"
+		 "\"progress\":[{\"date\":\"2024-01-01\",\"devices_affected\":"
+		 "9223372036854775807,\"devices_removed\":0}]}",
+		 "progress[0].devices_affected: too large"},
+		{"{\"report_model\":1,\"programme\":{\"name\":\"x\",\"as_of\":\"2024-01-01\"},"
 		 "\"findings\":[{\"severity\":\"urgent\",\"title\":\"t\"}]}",
 		 "findings[0].severity"},
 		{"{\"report_model\":1,\"programme\":{\"name\":\"x\",\"as_of\":\"2024-01-01\"},"
@@ -602,4 +607,141 @@ TEST(report_cli)
 	free(err);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	CHECK(system(cmd) == 0);
+}
+
+/* --- mutated models -------------------------------------------------------------------------- */
+
+struct slot {
+	json_t *container;
+	const char *key; /* object member, or NULL: array element index */
+	size_t index;
+};
+
+static size_t collect_slots(json_t *v, struct slot *s, size_t n, size_t cap)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, m)
+		{
+			if (n < cap)
+				s[n++] = (struct slot){v, key, 0};
+			n = collect_slots(m, s, n, cap);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+		{
+			if (n < cap)
+				s[n++] = (struct slot){v, NULL, i};
+			n = collect_slots(m, s, n, cap);
+		}
+	}
+	return n;
+}
+
+static uint64_t fuzz_rng = 0x9E3779B97F4A7C15ull;
+
+static uint32_t fuzz_next(void)
+{
+	fuzz_rng ^= fuzz_rng << 13;
+	fuzz_rng ^= fuzz_rng >> 7;
+	fuzz_rng ^= fuzz_rng << 17;
+	return (uint32_t)fuzz_rng;
+}
+
+static json_t *hostile_value(void)
+{
+	static const char *const strs[] = {"<script>alert(1)</script>",
+					   "\"><img src=x onerror=alert(1)>",
+					   "=1+1",
+					   "",
+					   "2024-02-30",
+					   "2024-02-29",
+					   "\xff\xfe\xc2\x85",
+					   "</svg></figure><script>x</script>",
+					   "removed",
+					   "verified",
+					   "high",
+					   "sites",
+					   "devices",
+					   "S01",
+					   "1970-01-01",
+					   "9999-12-31"};
+	char big[8192];
+	switch (fuzz_next() % 10) {
+	case 0: return json_null();
+	case 1: return json_integer(-1);
+	case 2: return json_integer(INT64_MAX);
+	case 3: return json_real(0.5);
+	case 4: return json_array();
+	case 5: return json_object();
+	case 6: return json_true();
+	case 7:
+		memset(big, '<', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		return json_string(big);
+	default: return json_string_nocheck(strs[fuzz_next() % CS_ARRAY_SIZE(strs)]);
+	}
+}
+
+/*
+ * Replace random values of the fixture with hostile ones, many times: the model is either
+ * refused with a message, or every renderer, in both modes, succeeds, emits no live markup and
+ * (for JSON) valid JSON. ASan and UBSan watch the rest.
+ */
+TEST(report_mutated_models)
+{
+	json_error_t jerr;
+	json_t *base = json_load_file(cs_test_fixture(fixture), 0, &jerr);
+	enum { SLOTS = 4096 };
+	struct slot *slots = calloc(SLOTS, sizeof(*slots));
+	int loaded = 0, refused = 0;
+
+	REQUIRE(base != NULL && slots != NULL);
+	for (int iter = 0; iter < 400; iter++) {
+		json_t *m = json_deep_copy(base);
+		size_t n = collect_slots(m, slots, 0, SLOTS);
+		int edits = 1 + (int)(fuzz_next() % 4);
+		for (int e = 0; e < edits && n > 0; e++) {
+			struct slot *s = &slots[fuzz_next() % n];
+			if (s->key != NULL)
+				json_object_set_new(s->container, s->key, hostile_value());
+			else
+				json_array_set_new(s->container, s->index, hostile_value());
+			n = collect_slots(m, slots, 0, SLOTS); /* the edit may drop subtrees */
+		}
+		struct cs_report *r = NULL;
+		struct cs_err err = {0};
+		if (cs_rpt_load(m, &r, &err) != CS_OK) {
+			refused++;
+			CHECK(err.msg[0] != '\0');
+			json_decref(m);
+			continue;
+		}
+		loaded++;
+		for (int summary = 0; summary < 2; summary++) {
+			for (int f = 0; f < 3; f++) {
+				char *out = render(r, f, summary != 0);
+				REQUIRE(out != NULL);
+				if (f == 0) {
+					CHECK(strstr(out, "<script") == NULL);
+					CHECK(strstr(out, "<img") == NULL);
+				} else if (f == 2) {
+					json_t *j = json_loads(out, 0, &jerr);
+					CHECK(j != NULL);
+					json_decref(j);
+				}
+				free(out);
+			}
+		}
+		cs_rpt_free(r);
+		json_decref(m);
+	}
+	/* Both paths must have been exercised for the test to mean anything. */
+	CHECK(loaded > 50);
+	CHECK(refused > 50);
+	free(slots);
+	json_decref(base);
 }
