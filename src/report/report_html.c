@@ -480,7 +480,9 @@ static void burndown_chart(struct html *h, enum cs_rpt_measure m)
 		 "projection at the recent removal rate%s. Diamonds: what each milestone allows to "
 		 "remain on its due date.",
 		 cs_rpt_measure_name(m), d0, d1,
-		 pr->converging ? "" : " (not converging: no completion date)");
+		 !pr->have_rate	  ? " (no line yet: it needs two measurements)"
+		 : pr->converging ? ""
+				  : " (not converging: no completion date)");
 	/* Grid and axes. */
 	for (int64_t v = 0; v <= ymax; v += step) {
 		putf(h,
@@ -546,7 +548,8 @@ static void burndown_chart(struct html *h, enum cs_rpt_measure m)
 		     Y(p->affected[m] - p->removed[m]));
 	}
 	/* Projection. */
-	if (pr->have_data && !pr->done) {
+	/* No line without a rate: one measurement says nothing about where things go. */
+	if (pr->have_rate && !pr->done) {
 		double px = X(pr->last_day), py = Y(pr->remaining);
 		day_long(pr->completion_day, d1, sizeof(d1));
 		if (pr->converging)

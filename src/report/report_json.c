@@ -355,6 +355,8 @@ static int computed(struct cs_json *j, const struct cs_report *r, const struct c
 		else
 			cs_json_null(j);
 		day_or_null(j, "met_on", e.met_day >= 0, e.met_day);
+		cs_json_key(j, "met_late");
+		cs_json_bool(j, e.met_late);
 		day_or_null(j, "reached_on", e.target_day >= 0, e.target_day);
 		cs_json_obj_end(j);
 	}

@@ -49,7 +49,8 @@ fi
 
 # One headless Chromium run; the profile is private to this test.
 chrome() {
-	timeout 90 "${netns[@]}" "$chromium" --headless --no-sandbox --disable-gpu \
+	timeout 60 "${netns[@]}" "$chromium" --headless --no-sandbox --disable-gpu \
+		--disable-dev-shm-usage \
 		--disable-background-networking --disable-component-update --disable-sync \
 		--disable-extensions --no-first-run --no-default-browser-check --mute-audio \
 		--user-data-dir="$out/profile" "$@" 2>>"$out/chromium.log"

@@ -497,12 +497,12 @@ TEST(report_json_round_trip)
 	REQUIRE(json != NULL);
 	json_t *root = json_loads(json, 0, NULL);
 	REQUIRE(root != NULL);
-	CHECK_STR(json_string_value(json_object_get(
-			  json_array_get(
-				  json_object_get(json_object_get(root, "computed"), "milestones"),
-				  2),
-			  "status")),
-		  "at_risk");
+	json_t *cms = json_object_get(json_object_get(root, "computed"), "milestones");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cms, 2), "status")), "at_risk");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cms, 1), "status")), "met");
+	CHECK(json_is_true(json_object_get(json_array_get(cms, 1), "met_late")));
+	CHECK_STR(json_string_value(json_object_get(json_array_get(cms, 1), "met_on")),
+		  "2024-11-30");
 	CHECK_INT(cs_rpt_load(root, &back, &err), CS_OK);
 	json_decref(root);
 	REQUIRE(back != NULL);
@@ -603,6 +603,9 @@ TEST(report_cli)
 	CHECK_INT(cs_test_run_cli(cmd, NULL, &out, &err), 0);
 	CHECK(strstr(out, "DS-2CD2143G2-I") != NULL);
 	CHECK_INT(count_of(out, "<svg "), 2); /* device burn-down and by maker */
+	/* One measurement: no trend, so no projection line and no verdict on convergence. */
+	CHECK(strstr(out, "not yet enough measurements") != NULL);
+	CHECK(strstr(out, "not converging") == NULL);
 	free(out);
 	free(err);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
