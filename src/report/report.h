@@ -86,7 +86,8 @@ typedef int32_t cs_rpt_day;
 
 /*
  * Parse "YYYY-MM-DD", optionally followed by "T..." (an ISO 8601 timestamp, whose time part is
- * ignored). Rejects impossible dates (2023-02-29). Returns 0 or CS_EPARSE.
+ * ignored). Rejects impossible dates (2023-02-29) and years before 1970, so that a parsed day
+ * is never negative (-1 means "no date" below). Returns 0 or CS_EPARSE.
  */
 int cs_rpt_parse_day(const char *s, cs_rpt_day *out);
 /* Write the day as "YYYY-MM-DD" (cap >= 11). */

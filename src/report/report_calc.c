@@ -61,7 +61,9 @@ int cs_rpt_parse_day(const char *s, cs_rpt_day *out)
 	    (s[10] != '\0' && s[10] != 'T'))
 		return CS_EPARSE;
 	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
-	if (y < 1 || m < 1 || m > 12 || d < 1)
+	/* Day numbers below 0 are not needed (1970 predates any such programme) and would
+	 * collide with the -1 that means "no date" throughout report.h. */
+	if (y < 1970 || m < 1 || m > 12 || d < 1)
 		return CS_EPARSE;
 	if (d > mdays[m - 1] + (m == 2 && leap(y)))
 		return CS_EPARSE;

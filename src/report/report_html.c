@@ -154,7 +154,7 @@ static void head(struct html *h)
 	put(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
 	/* No scripts, no external anything: the report is one inert file. */
 	put(h, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	       "script-src 'none'; object-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+	       "script-src 'none'; object-src 'none'; style-src 'unsafe-inline'; "
 	       "base-uri 'none'; form-action 'none'\">\n");
 	put(h, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
 	put(h, "<meta name=\"generator\" content=\"camsweep\">\n<title>");

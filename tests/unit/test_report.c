@@ -96,7 +96,7 @@ TEST(report_dates)
 	}
 	static const char *const bad[] = {"2023-02-29", "1900-02-29", "2024-13-01",  "2024-00-10",
 					  "2024-04-31", "2024-4-01",  "2024-04-01x", "",
-					  "20240401",	"2024/04/01", "0000-01-01"};
+					  "20240401",	"2024/04/01", "0000-01-01",  "1969-12-31"};
 	for (size_t i = 0; i < CS_ARRAY_SIZE(bad); i++)
 		CHECK_INT(cs_rpt_parse_day(bad[i], &d), CS_EPARSE);
 	CHECK_INT(cs_rpt_parse_day("2000-02-29", &d), CS_OK);
