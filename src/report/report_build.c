@@ -1,0 +1,244 @@
+/*
+ * report_build.c - the report model from the inventory (see report_build.h).
+ *
+ * Kept small and isolated on purpose: it only reads store.h and writes the JSON keys of
+ * docs/report-model.md, so that sites, workflow, milestones and findings slot in as new
+ * sections without touching the renderers.
+ */
+#include "report/report_build.h"
+
+#include "ident/signal.h"
+#include "report/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct ids {
+	int64_t *v;
+	size_t n, alloc;
+};
+
+static int collect_id(void *ctx, const struct cs_stored_device *d)
+{
+	struct ids *ids = ctx;
+	if (ids->n == ids->alloc) {
+		size_t want = ids->alloc != 0 ? ids->alloc * 2 : 256;
+		int64_t *p = reallocarray(ids->v, want, sizeof(*p));
+		if (p == NULL)
+			return CS_ENOMEM;
+		ids->v = p;
+		ids->alloc = want;
+	}
+	ids->v[ids->n++] = d->id;
+	return 0;
+}
+
+/*
+ * A string as the store holds it, or null. The store keeps what devices sent byte for byte, so
+ * it is not checked as UTF-8 here: the renderers replace invalid sequences when they escape.
+ */
+static json_t *str(const char *s)
+{
+	return s != NULL ? json_string_nocheck(s) : json_null();
+}
+
+/* Set key to v, taking the reference; sticky error in *r. */
+static void set(json_t *o, const char *key, json_t *v, int *r)
+{
+	if (*r == CS_OK && (v == NULL || json_object_set_new(o, key, v) != 0))
+		*r = CS_ENOMEM;
+	else if (*r != CS_OK)
+		json_decref(v);
+}
+
+static void push(json_t *a, json_t *v, int *r)
+{
+	if (*r == CS_OK && (v == NULL || json_array_append_new(a, v) != 0))
+		*r = CS_ENOMEM;
+	else if (*r != CS_OK)
+		json_decref(v);
+}
+
+static json_t *device_json(const struct cs_stored_device *sd, json_t *policies, int *r)
+{
+	const struct cs_device *d = &sd->dev;
+	json_t *o = json_object(), *cov = json_array(), *ev = json_array();
+
+	if (o == NULL || cov == NULL || ev == NULL) {
+		*r = CS_ENOMEM;
+		json_decref(o), json_decref(cov), json_decref(ev);
+		return NULL;
+	}
+	set(o, "id", json_integer(sd->id), r);
+	set(o, "site", json_null(), r);
+	set(o, "address", str(d->address), r);
+	set(o, "manufacturer", str(d->manufacturer), r);
+	set(o, "brand", str(d->brand), r);
+	set(o, "model", str(d->model), r);
+	set(o, "firmware", str(d->firmware), r);
+	set(o, "serial", str(d->serial), r);
+	set(o, "mac", str(d->mac), r);
+	set(o, "device_type", str(sd->device_type), r);
+	set(o, "covered", json_boolean(d->covered), r);
+	set(o, "covered_status", str(d->covered_status), r);
+	for (size_t i = 0; i < d->ncoverage; i++) {
+		const struct cs_coverage *c = &d->coverage[i];
+		json_t *e = json_object();
+		if (e == NULL) {
+			*r = CS_ENOMEM;
+			break;
+		}
+		set(e, "policy", str(c->policy), r);
+		set(e, "entity", str(c->entity), r);
+		set(e, "via", str(c->via), r);
+		set(e, "status", str(c->status), r);
+		push(cov, e, r);
+		/* The policies applied, once each, for the programme section. */
+		bool seen = false;
+		for (size_t k = 0; k < json_array_size(policies); k++)
+			seen = seen || strcmp(json_string_value(json_array_get(policies, k)),
+					      c->policy) == 0;
+		if (!seen)
+			push(policies, str(c->policy), r);
+	}
+	set(o, "covered_by", cov, r);
+	/* Until the store has a removal workflow, covered means affected and not removed. */
+	set(o, "state", json_string(d->covered ? "affected" : "not_affected"), r);
+	set(o, "first_seen", str(sd->first_seen), r);
+	set(o, "last_seen", str(sd->last_seen), r);
+	for (size_t i = 0; i < d->nevidence; i++) {
+		const struct cs_evidence *e = &d->evidence[i];
+		const struct cs_stored_origin *org = sd->origin != NULL ? &sd->origin[i] : NULL;
+		json_t *x = json_object();
+		if (x == NULL) {
+			*r = CS_ENOMEM;
+			break;
+		}
+		set(x, "signal",
+		    str(org != NULL && org->signal != NULL ? org->signal
+							   : cs_signal_name(e->signal)),
+		    r);
+		set(x, "value", str(e->value), r);
+		set(x, "implies", str(e->implies), r);
+		set(x, "weight", json_real(e->weight), r);
+		set(x, "rule", str(e->rule), r);
+		set(x, "seen_at", str(org != NULL ? org->seen_at : NULL), r);
+		set(x, "source", str(org != NULL ? org->source : NULL), r);
+		push(ev, x, r);
+	}
+	set(o, "evidence", ev, r);
+	return o;
+}
+
+static int scan_cb(void *ctx, const struct cs_scan_record *s)
+{
+	json_t *a = ctx, *o = json_object();
+	int r = CS_OK;
+	if (o == NULL)
+		return CS_ENOMEM;
+	set(o, "id", json_integer(s->id), &r);
+	set(o, "targets", str(s->targets), &r);
+	set(o, "started", str(s->started), &r);
+	set(o, "ended", str(s->ended), &r);
+	set(o, "status", str(s->status), &r);
+	set(o, "addresses", json_integer((json_int_t)s->addresses), &r);
+	set(o, "live", json_integer((json_int_t)s->live), &r);
+	set(o, "devices", json_integer((json_int_t)s->devices), &r);
+	set(o, "covered", json_integer((json_int_t)s->covered), &r);
+	push(a, o, &r);
+	return r;
+}
+
+int cs_rpt_build_from_store(struct cs_store *st, const struct cs_rpt_build_options *o, json_t **out,
+			    struct cs_err *err)
+{
+	struct ids ids = {0};
+	struct cs_stored_device *sd = NULL;
+	json_t *root = json_object(), *prog = json_object(), *devices = json_array();
+	json_t *scans = json_array(), *policies = json_array(), *progress = json_array();
+	json_t *prov = json_array(), *point = json_object();
+	char now[32], today[16], line[256];
+	int64_t affected = 0;
+	int r = CS_OK;
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (root == NULL || prog == NULL || devices == NULL || scans == NULL || policies == NULL ||
+	    progress == NULL || prov == NULL || point == NULL || gmtime_r(&t, &tm) == NULL) {
+		r = CS_ENOMEM;
+		goto out;
+	}
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	if ((r = cs_store_list_devices(st, NULL, collect_id, &ids, err)) != CS_OK)
+		goto out;
+	for (size_t i = 0; i < ids.n; i++) {
+		if ((r = cs_store_get_device(st, ids.v[i], &sd, err)) != CS_OK)
+			goto out;
+		affected += sd->dev.covered;
+		push(devices, device_json(sd, policies, &r), &r);
+		cs_stored_device_free(sd);
+		sd = NULL;
+		if (r != CS_OK)
+			goto out;
+	}
+	if ((r = cs_store_list_scans(st, scan_cb, scans, err)) != CS_OK)
+		goto out;
+
+	const char *as_of = o != NULL && o->as_of != NULL ? o->as_of : today;
+	set(point, "date", json_string(as_of), &r);
+	set(point, "devices_affected", json_integer(affected), &r);
+	set(point, "devices_removed", json_integer(0), &r);
+	push(progress, point, &r);
+	point = NULL; /* transferred */
+
+	snprintf(line, sizeof(line), "camsweep inventory (%s backend): %zu devices, %zu scans",
+		 cs_store_backend_name(st), ids.n, json_array_size(scans));
+	push(prov, json_string(line), &r);
+	push(prov,
+	     json_string("Removal workflow is not recorded in this inventory yet: every covered "
+			 "device counts as affected and not removed."),
+	     &r);
+	set(prog, "name",
+	    json_string(o != NULL && o->name != NULL ? o->name : "Surveillance equipment removal"),
+	    &r);
+	set(prog, "generated_at", json_string(now), &r);
+	set(prog, "as_of", json_string(as_of), &r);
+	set(prog, "generator", json_string("camsweep " CS_VERSION " (" CS_GITREV ")"), &r);
+	set(prog, "methodology",
+	    json_string("Devices were found by camsweep scans and identifications; the "
+			"manufacturer of each is inferred from the evidence listed with it, and "
+			"each is judged against the policies named above."),
+	    &r);
+	set(prog, "policies", policies, &r);
+	policies = NULL;
+	set(prog, "provenance", prov, &r);
+	prov = NULL;
+	set(root, "report_model", json_integer(CS_RPT_MODEL_VERSION), &r);
+	set(root, "programme", prog, &r);
+	prog = NULL;
+	set(root, "milestones", json_array(), &r);
+	set(root, "progress", progress, &r);
+	progress = NULL;
+	set(root, "sites", json_array(), &r);
+	set(root, "devices", devices, &r);
+	devices = NULL;
+	set(root, "findings", json_array(), &r);
+	set(root, "scans", scans, &r);
+	scans = NULL;
+	set(root, "audit", json_array(), &r);
+	if (r != CS_OK)
+		goto out;
+	*out = root;
+	root = NULL; /* transferred */
+out:
+	if (r == CS_ENOMEM)
+		cs_err_set(err, r, "out of memory building the report model");
+	cs_stored_device_free(sd);
+	free(ids.v);
+	json_decref(root), json_decref(prog), json_decref(devices), json_decref(scans);
+	json_decref(policies), json_decref(progress), json_decref(prov), json_decref(point);
+	return r;
+}
