@@ -4,7 +4,7 @@
  * CI, exit non-zero when any reaches a threshold.
  *
  * Devices are read through store.h; the context of each (site, network, workflow) comes from
- * cs_findings_context_for(), the one function that will learn the v3 store. Every string that
+ * cs_findings_context_for() (sites, networks and workflow, loaded once). Every string that
  * came from a device is hostile: the table goes through cs_term_safe, JSON through json.h and
  * device_out.c, CSV through report/csv.h.
  */
@@ -115,6 +115,7 @@ struct key {
 
 struct run {
 	struct cs_store *st;
+	struct cs_findings_source *src; /* sites, networks, workflow: loaded once */
 	struct cs_findings_db *db;
 	const char *policy;
 	int today;
@@ -156,7 +157,7 @@ static int judge(struct run *rn, int64_t id, struct cs_err *err)
 	rn->list.n = 0;
 	cs_arena_reset(&rn->arena);
 	if ((r = cs_store_get_device(rn->st, id, &rn->cur, err)) != CS_OK ||
-	    (r = cs_findings_context_for(rn->st, rn->cur, rn->today, &ctx, err)) != CS_OK)
+	    (r = cs_findings_context_for(rn->src, rn->cur, rn->today, &ctx, err)) != CS_OK)
 		return r;
 	return cs_findings_eval(rn->db, &rn->cur->dev, &ctx, rn->policy, &rn->arena, &rn->list,
 				err);
@@ -194,6 +195,7 @@ static int judge_all(struct run *rn, enum cs_severity min, struct cs_err *err)
 static void run_free(struct run *rn)
 {
 	cs_stored_device_free(rn->cur);
+	cs_findings_source_free(rn->src);
 	free(rn->ids);
 	free(rn->keys);
 	cs_findings_list_free(&rn->list);
@@ -577,7 +579,9 @@ static int common(const char *name, bool check, int argc, char **argv)
 		dirs[ndirs++] = kb->data_dirs[i];
 	if ((r = cs_findings_db_load(&rn.db, dirs, ndirs, &err)) != CS_OK)
 		goto fail;
-	if ((r = check_exists(db, &err)) != CS_OK || (r = cs_store_open(&rn.st, db, &err)) != CS_OK)
+	if ((r = check_exists(db, &err)) != CS_OK ||
+	    (r = cs_store_open(&rn.st, db, &err)) != CS_OK ||
+	    (r = cs_findings_source_open(&rn.src, rn.st, &err)) != CS_OK)
 		goto fail;
 	rn.policy = policy;
 	rn.today = cs_findings_today();

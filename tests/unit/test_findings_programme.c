@@ -1,0 +1,129 @@
+/*
+ * test_findings_programme.c - findings judged in the programme's context, end to end through
+ * the built binary: the same covered devices raise critical on a sensitive site, high on a core
+ * network, medium elsewhere; an exemption lowers them; a device marked removed that is seen
+ * again is a regression; `check` exits 3 on them. Skipped until the binary exists.
+ */
+#include "test.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char dir[64];
+
+static int run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run(char **out, const char *fmt, ...)
+{
+	char args[2048], full[2200];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(full, sizeof(full), "--db %s/i.db %s", dir, args);
+	char *o = NULL, *e = NULL;
+	int st = cs_test_run_cli(full, NULL, &o, &e);
+	if (out != NULL)
+		*out = o;
+	else
+		free(o);
+	free(e);
+	return st;
+}
+
+/* The rules raised for device id, as "rule/severity" joined by spaces. */
+static void rules_of(json_t *arr, int id, char *buf, size_t cap)
+{
+	size_t i, o = 0;
+	json_t *f;
+	buf[0] = '\0';
+	json_array_foreach(arr, i, f)
+	{
+		if (json_integer_value(json_object_get(f, "device_id")) != id)
+			continue;
+		o += (size_t)snprintf(buf + o, cap - o, "%s%s/%s", o ? " " : "",
+				      json_string_value(json_object_get(f, "rule")),
+				      json_string_value(json_object_get(f, "severity")));
+		if (o >= cap)
+			break;
+	}
+}
+
+static json_t *findings(void)
+{
+	char *out = NULL;
+	int st = run(&out, "findings --format json");
+	json_t *j = json_loads(out != NULL ? out : "", 0, NULL);
+	if (st != 0 || !json_is_array(j))
+		cs_test_fail(__FILE__, __LINE__, "findings: status %d: %.200s", st, out);
+	free(out);
+	return j;
+}
+
+TEST(findings_follow_sites_networks_and_workflow)
+{
+	struct stat sb;
+	const char *bin = getenv("CS_TEST_BIN");
+	if (bin == NULL || stat(bin, &sb) != 0)
+		return;
+	snprintf(dir, sizeof(dir), "/tmp/cs-findprog-XXXXXX");
+	REQUIRE(mkdtemp(dir) != NULL);
+	setenv("CAMSWEEP_USER", "tester", 1);
+	/* Three covered devices: 1 on a sensitive site's core network, 2 on a standard site's
+	 * core network, 3 on a segregated network. */
+	REQUIRE(run(NULL, "identify --store --address 192.0.2.7 "
+			  "examples/captures/01-hikvision-camera/*") == 0);
+	REQUIRE(run(NULL, "identify --store --address 198.51.100.20 "
+			  "examples/captures/03-dahua-camera/*") == 0);
+	REQUIRE(run(NULL, "identify --store --address 203.0.113.9 "
+			  "examples/captures/04-amcrest-relabel/*") == 0);
+	json_t *j = findings();
+	char got[512];
+	rules_of(j, 1, got, sizeof(got));
+	CHECK(strstr(got, "covered-elsewhere/medium") != NULL);
+	json_decref(j);
+
+	REQUIRE(run(NULL,
+		    "site add 'Police HQ' --operator 'Met Police' "
+		    "--sensitivity sensitive:secret-material --network 192.0.2.0/24:core") == 0);
+	REQUIRE(run(NULL,
+		    "site add 'Depot' --operator Council --sensitivity standard "
+		    "--network 198.51.100.0/24:core --network 203.0.113.0/24:segregated") == 0);
+	j = findings();
+	rules_of(j, 1, got, sizeof(got));
+	CHECK(strstr(got, "covered-sensitive-site/critical") != NULL);
+	CHECK(strstr(got, "covered-elsewhere") == NULL);
+	rules_of(j, 2, got, sizeof(got));
+	CHECK(strstr(got, "covered-core-network/high") != NULL);
+	CHECK(strstr(got, "covered-sensitive-site") == NULL);
+	rules_of(j, 3, got, sizeof(got));
+	CHECK(strstr(got, "covered-elsewhere/medium") != NULL);
+	CHECK(strstr(got, "covered-core-network") == NULL);
+	json_decref(j);
+	CHECK_INT(run(NULL, "check --threshold critical --quiet"), 3);
+
+	/* Exempt the sensitive-site camera until far ahead: no longer critical. */
+	REQUIRE(run(NULL, "mark 1 exempt --why 'evidence camera, court order' --approver "
+			  "'Chief Constable' --date 2026-01-01 --expires 2099-01-01") == 0);
+	j = findings();
+	rules_of(j, 1, got, sizeof(got));
+	CHECK(strstr(got, "covered-sensitive-site/info") != NULL);
+	json_decref(j);
+	CHECK_INT(run(NULL, "check --threshold critical --quiet"), 0);
+
+	/* Device 2 was removed last year, yet it was identified today: it is back. */
+	REQUIRE(run(NULL, "mark 2 removed --why replaced --evidence WEEE-1 --date 2025-01-01") ==
+		0);
+	j = findings();
+	rules_of(j, 2, got, sizeof(got));
+	CHECK(strstr(got, "removed-reappeared/critical") != NULL);
+	json_decref(j);
+	CHECK_INT(run(NULL, "check --threshold critical --quiet"), 3);
+
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+	unsetenv("CAMSWEEP_USER");
+}
