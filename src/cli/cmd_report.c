@@ -10,6 +10,8 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/str.h"
+#include "findings/findings_ctx.h"
+#include "ident/kb.h"
 #include "report/report.h"
 #include "report/report_build.h"
 #include "store/store.h"
@@ -126,6 +128,8 @@ static int run(int argc, char **argv)
 	struct cs_rpt_options ro = {0};
 	struct cs_rpt_build_options bo = {0};
 	struct cs_report *rep = NULL;
+	struct cs_kb *kb = NULL;
+	struct cs_findings_db *fdb = NULL;
 	struct cs_err err = {0};
 	struct cs_buf out;
 	enum format format = FMT_HTML;
@@ -187,6 +191,20 @@ static int run(int argc, char **argv)
 				"not to --model\n");
 		goto out;
 	}
+	if (model == NULL) {
+		/* The findings of the inventory's devices go in the report: load their rules. */
+		struct cs_kb_opts kopts = {cs_cli_globals.data_dir, NULL, NULL};
+		const char *dirs[2];
+		size_t ndirs = 0;
+		if ((r = cs_kb_load(&kb, &kopts, &err)) != CS_OK)
+			goto fail;
+		for (int i = 0; i < kb->ndata_dirs && i < 2; i++)
+			dirs[ndirs++] = kb->data_dirs[i];
+		if ((r = cs_findings_db_load(&fdb, dirs, ndirs, &err)) != CS_OK)
+			goto fail;
+		bo.findings = fdb;
+		bo.today = cs_findings_today();
+	}
 	if ((r = load_model(model, db, &bo, &rep, &err)) != CS_OK)
 		goto fail;
 	switch (format) {
@@ -208,6 +226,8 @@ fail:
 out:
 	cs_rpt_free(rep);
 	cs_buf_free(&out);
+	cs_findings_db_free(fdb);
+	cs_kb_free(kb);
 	return status;
 }
 

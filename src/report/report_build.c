@@ -198,8 +198,11 @@ int cs_rpt_build_from_store(struct cs_store *st, const struct cs_rpt_build_optio
 		 cs_store_backend_name(st), ids.n, json_array_size(scans));
 	push(prov, json_string(line), &r);
 	push(prov,
-	     json_string("Removal workflow is not recorded in this inventory yet: every covered "
-			 "device counts as affected and not removed."),
+	     json_string(
+		     "Sites, networks, the removal workflow, milestones and the audit log come "
+		     "from the programme record of the same inventory (camsweep site, plan, "
+		     "mark, verify, milestone). Site progress counts sensitive sites only when a "
+		     "milestone is scoped to them; device progress counts every covered device."),
 	     &r);
 	set(prog, "name",
 	    json_string(o != NULL && o->name != NULL ? o->name : "Surveillance equipment removal"),
@@ -230,6 +233,8 @@ int cs_rpt_build_from_store(struct cs_store *st, const struct cs_rpt_build_optio
 	scans = NULL;
 	set(root, "audit", json_array(), &r);
 	if (r != CS_OK)
+		goto out;
+	if ((r = cs_rpt_build_programme(st, root, o, as_of, err)) != CS_OK)
 		goto out;
 	*out = root;
 	root = NULL; /* transferred */

@@ -14,9 +14,15 @@
 
 #include <jansson.h>
 
+struct cs_findings_db;
+
 struct cs_rpt_build_options {
 	const char *name;  /* programme name; NULL: "Surveillance equipment removal" */
 	const char *as_of; /* YYYY-MM-DD; NULL: today (UTC) */
+	/* The findings rules and vulnerability data; NULL: the model has no findings. */
+	const struct cs_findings_db *findings;
+	const char *policy; /* the policies whose coverage counts for findings; NULL: all */
+	int today;	    /* yyyymmdd, to judge exemptions' expiry */
 };
 
 /*
@@ -26,5 +32,14 @@ struct cs_rpt_build_options {
  */
 int cs_rpt_build_from_store(struct cs_store *st, const struct cs_rpt_build_options *o, json_t **out,
 			    struct cs_err *err);
+
+/*
+ * The programme's sections (report_build_prog.c): overwrite root's sites, milestones, progress
+ * (snapshots at the dates things changed, up to as_of), audit (the newest rows) and, when
+ * o->findings is set, findings; and set each device's site, state and due date. root must be
+ * what cs_rpt_build_from_store() made. Called by it; exposed for tests.
+ */
+int cs_rpt_build_programme(struct cs_store *st, json_t *root, const struct cs_rpt_build_options *o,
+			   const char *as_of, struct cs_err *err);
 
 #endif

@@ -127,3 +127,83 @@ TEST(findings_follow_sites_networks_and_workflow)
 	CHECK(system(cmd) == 0);
 	unsetenv("CAMSWEEP_USER");
 }
+
+/* The report built from the inventory carries the programme: sites with their states,
+ * milestones, progress, findings and the audit excerpt; devices with site, state and due. */
+TEST(report_from_the_programme_record)
+{
+	struct stat sb;
+	const char *bin = getenv("CS_TEST_BIN");
+	if (bin == NULL || stat(bin, &sb) != 0)
+		return;
+	snprintf(dir, sizeof(dir), "/tmp/cs-rptprog-XXXXXX");
+	REQUIRE(mkdtemp(dir) != NULL);
+	setenv("CAMSWEEP_USER", "tester", 1);
+	REQUIRE(run(NULL, "identify --store --address 192.0.2.7 "
+			  "examples/captures/01-hikvision-camera/*") == 0);
+	REQUIRE(run(NULL, "identify --store --address 198.51.100.20 "
+			  "examples/captures/03-dahua-camera/*") == 0);
+	REQUIRE(run(NULL,
+		    "site add 'Police HQ' --operator 'Met Police' "
+		    "--sensitivity sensitive:secret-material --network 192.0.2.0/24:core") == 0);
+	REQUIRE(run(NULL, "site add Depot --operator Council --sensitivity standard "
+			  "--network 198.51.100.0/24:segregated") == 0);
+	REQUIRE(run(NULL, "plan 1 --due 2027-03-01 --owner Estates --cost 900") == 0);
+	REQUIRE(run(NULL, "mark 2 removed --why replaced --evidence WEEE-7 --date 2026-01-10") ==
+		0);
+	REQUIRE(run(NULL, "milestone add half --date 2027-01-31 --percent 50 --scope sensitive") ==
+		0);
+
+	char *out = NULL;
+	REQUIRE(run(&out, "report --format json") == 0);
+	json_t *j = json_loads(out != NULL ? out : "", 0, NULL);
+	free(out);
+	REQUIRE(j != NULL);
+	json_t *sites = json_object_get(j, "sites"), *devs = json_object_get(j, "devices");
+	CHECK_INT(json_array_size(sites), 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(sites, 0), "state")),
+		  "affected");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(sites, 1), "state")), "removed");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(devs, 0), "site")), "Police HQ");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(devs, 0), "state")), "planned");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(devs, 0), "due")), "2027-03-01");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(devs, 1), "state")), "removed");
+	CHECK_INT(json_array_size(json_object_get(j, "milestones")), 1);
+	/* Progress: a snapshot on the removal date, when only the removed device was known,
+	 * and one today. */
+	json_t *prog = json_object_get(j, "progress");
+	CHECK_INT(json_array_size(prog), 2);
+	json_t *first = json_array_get(prog, 0), *last = json_array_get(prog, 1);
+	CHECK_STR(json_string_value(json_object_get(first, "date")), "2026-01-10");
+	CHECK_INT(json_integer_value(json_object_get(first, "devices_affected")), 1);
+	CHECK_INT(json_integer_value(json_object_get(first, "devices_removed")), 1);
+	CHECK_INT(json_integer_value(json_object_get(last, "devices_affected")), 2);
+	CHECK_INT(json_integer_value(json_object_get(last, "devices_removed")), 1);
+	CHECK_INT(json_integer_value(json_object_get(last, "sites_affected")), 1);
+	CHECK_INT(json_integer_value(json_object_get(last, "sites_removed")), 0);
+	bool critical = false;
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(j, "findings"), i, f)
+	{
+		critical |= strcmp(json_string_value(json_object_get(f, "rule")),
+				   "covered-sensitive-site") == 0 &&
+			    json_integer_value(json_object_get(f, "device")) == 1;
+	}
+	CHECK(critical);
+	CHECK(json_array_size(json_object_get(j, "audit")) >= 4);
+	json_decref(j);
+
+	/* The HTML names the sites and the milestone; the summary names neither site. */
+	REQUIRE(run(&out, "report") == 0);
+	CHECK(out != NULL && strstr(out, "Police HQ") != NULL && strstr(out, "half") != NULL);
+	free(out);
+	REQUIRE(run(&out, "report --summary-only") == 0);
+	CHECK(out != NULL && strstr(out, "Police HQ") == NULL && strstr(out, "Depot") == NULL);
+	free(out);
+
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+	unsetenv("CAMSWEEP_USER");
+}
