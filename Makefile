@@ -31,7 +31,7 @@ LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC  := $(sort $(wildcard src/common/*.c src/proto/*.c src/ident/*.c src/policy/*.c src/scan/*.c \
-                              src/store/*.c src/report/*.c))
+                              src/store/*.c src/report/*.c src/discover/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC:= $(sort $(wildcard bench/identify/*.c))
