@@ -68,8 +68,9 @@ int cs_disc_hosts_add(struct cs_disc_hosts *h, const struct cs_udp_reply *r)
 			return CS_OK; /* a repeat of a reply we have */
 		same++;
 	}
-	if (same >= CS_DISC_MAX_PER_PROTO || e->nr == CS_DISC_MAX_REPLIES ||
-	    r->len > CS_DISC_MAX_BYTES - h->bytes) {
+	if (same >= CS_DISC_MAX_PER_PROTO)
+		return CS_OK; /* the same answer to another of our Probes: enough of those */
+	if (e->nr == CS_DISC_MAX_REPLIES || r->len > CS_DISC_MAX_BYTES - h->bytes) {
 		h->dropped++;
 		return CS_OK;
 	}
