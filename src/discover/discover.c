@@ -38,16 +38,31 @@ static const struct {
 #undef X
 };
 
-/* The request files, in the order they are sent. */
+/* The request files, in the order they are sent: protocol and file name. */
+#define CS_DISC_FILES(X)                                                                           \
+	X(WSD, "wsd-probe-nvt.xml")                                                                \
+	X(WSD, "wsd-probe.xml")                                                                    \
+	X(SADP, "sadp-inquiry.xml")                                                                \
+	X(DHIP, "dhip-search.json")                                                                \
+	X(SSDP, "ssdp-msearch-all.txt")                                                            \
+	X(SSDP, "ssdp-msearch-rootdevice.txt")                                                     \
+	X(MDNS, "mdns-services.txt")
+
 static const struct {
 	enum cs_disc_proto proto;
 	const char *file;
 } files[] = {
-	{CS_DISC_WSD, "wsd-probe-nvt.xml"},	{CS_DISC_WSD, "wsd-probe.xml"},
-	{CS_DISC_SADP, "sadp-inquiry.xml"},	{CS_DISC_DHIP, "dhip-search.json"},
-	{CS_DISC_SSDP, "ssdp-msearch-all.txt"}, {CS_DISC_SSDP, "ssdp-msearch-rootdevice.txt"},
-	{CS_DISC_MDNS, "mdns-services.txt"},
+#define X(proto, file) {CS_DISC_##proto, file},
+	CS_DISC_FILES(X)
+#undef X
 };
+
+const char *const cs_disc_files[] = {
+#define X(proto, file) file,
+	CS_DISC_FILES(X)
+#undef X
+};
+const size_t cs_disc_nfiles = CS_ARRAY_SIZE(cs_disc_files);
 
 enum { NFILES = CS_ARRAY_SIZE(files), MAX_MDNS_NAMES = 32 };
 

@@ -70,6 +70,10 @@ int cs_disc_parse_list(const char *s, unsigned *mask, struct cs_err *err);
 int cs_disc_load(const char *data_dir, struct cs_err *err);
 void cs_disc_free(void); /* safe when nothing is loaded */
 
+/* The request files under <data dir>/probes/, in the order they are sent. */
+extern const char *const cs_disc_files[];
+extern const size_t cs_disc_nfiles;
+
 /* How many requests protocol p sends per round (0 when not loaded). */
 size_t cs_disc_request_count(enum cs_disc_proto p);
 

@@ -123,8 +123,10 @@ void cs_disc_host_ports(const struct cs_disc_host *host, char *buf, size_t cap)
 		int k = snprintf(buf + o, cap - o, "%s%u/%s", o ? "," : "",
 				 (unsigned)cs_disc_port((enum cs_disc_proto)p),
 				 cs_disc_name((enum cs_disc_proto)p));
-		if (k < 0 || (size_t)k >= cap - o)
+		if (k < 0 || (size_t)k >= cap - o) {
+			buf[o] = '\0'; /* whole entries only */
 			break;
+		}
 		o += (size_t)k;
 	}
 }
