@@ -15,7 +15,10 @@
  *   5353  mDNS           224.0.0.251       Axis (Bonjour) and Hikvision (_CGI._tcp) personas
  *
  * A datagram to a group or a broadcast address is answered by every device that speaks the
- * protocol, to a device address by that device; answers go unicast to the sender. Only senders
+ * protocol, to a device address by that device; answers go unicast to the sender, except SADP,
+ * which Hikvision devices send to the group 239.255.255.250:37020 (public SADP clients listen
+ * there for them: cameronnewman/hikvision-tooling, and the Node clients that bind 37020 with
+ * reuseAddr; UNVERIFIED against a capture). Only senders
  * inside IF's own subnets are answered, IF's addresses must be in the documentation ranges, and
  * the server refuses a namespace with a default route or a hardware-backed interface: it never
  * talks to a real network.
@@ -379,7 +382,10 @@ static int open_port(const char *ifname, int ifindex, uint32_t ifaddr, size_t k,
 		return cs_err_set(e, CS_EIO, "socket: %s", strerror(errno));
 	mr.imr_address.s_addr = htonl(ifaddr);
 	inet_pton(AF_INET, mports[k].group, &mr.imr_multiaddr);
+	int zero = 0;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) != 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero)) != 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) != 0 ||
 	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) != 0 ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
@@ -433,8 +439,13 @@ static void serve_one(int fd, uint16_t port, const struct mdev *devs, size_t nde
 			continue;
 		char ocbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct iovec oiov = {out.data, out.len};
-		struct msghdr om = {.msg_name = &peer,
-				    .msg_namelen = sizeof(peer),
+		struct sockaddr_in to = peer;
+		if (port == 37020) {
+			to.sin_port = htons(37020);
+			inet_pton(AF_INET, "239.255.255.250", &to.sin_addr);
+		}
+		struct msghdr om = {.msg_name = &to,
+				    .msg_namelen = sizeof(to),
 				    .msg_iov = &oiov,
 				    .msg_iovlen = 1,
 				    .msg_control = ocbuf,

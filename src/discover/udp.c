@@ -119,6 +119,34 @@ static int open_sock(const struct cs_disc_iface *iface, bool bcast, struct cs_er
 	return fd;
 }
 
+/*
+ * Hikvision devices answer a SADP inquiry to the group (239.255.255.250:37020), not to the
+ * sender, as public SADP clients show by listening there: a second SADP socket bound to 37020
+ * and joined to the group on the interface. Best effort: when the port is held by a tool that
+ * did not set SO_REUSEADDR, discovery goes on with the answers that come to the sender.
+ */
+static int open_group_listener(const struct cs_disc_iface *iface, enum cs_disc_proto p)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(cs_disc_port(p))};
+	struct ip_mreqn mr = {.imr_ifindex = iface->index};
+
+	if (fd < 0)
+		return -1;
+	mr.imr_multiaddr.s_addr = htonl(cs_disc_group(p));
+	mr.imr_address.s_addr = htonl(iface->addr);
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface->name,
+			(socklen_t)strlen(iface->name)) != 0 &&
+	     errno != EPERM) ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static void send_to(int fd, uint32_t addr, uint16_t port, const char *p, size_t n)
 {
 	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(port)};
@@ -184,11 +212,11 @@ static int drain(int fd, enum cs_disc_proto proto, char *buf, const struct filte
 }
 
 /* Poll the sockets until deadline (or stop), draining each; returns cb's stop value or 0. */
-static int collect(const int *fds, const struct filter *f, char *buf, uint64_t deadline,
-		   volatile int *stop, cs_udp_reply_fn cb, void *ctx)
+static int collect(const int *fds, int sadp_group, const struct filter *f, char *buf,
+		   uint64_t deadline, volatile int *stop, cs_udp_reply_fn cb, void *ctx)
 {
-	struct pollfd pf[CS_DISC_COUNT];
-	enum cs_disc_proto which[CS_DISC_COUNT];
+	struct pollfd pf[CS_DISC_COUNT + 1];
+	enum cs_disc_proto which[CS_DISC_COUNT + 1];
 	nfds_t np = 0;
 
 	for (int p = 0; p < CS_DISC_COUNT; p++)
@@ -197,6 +225,11 @@ static int collect(const int *fds, const struct filter *f, char *buf, uint64_t d
 			pf[np].events = POLLIN;
 			which[np++] = (enum cs_disc_proto)p;
 		}
+	if (sadp_group >= 0) {
+		pf[np].fd = sadp_group;
+		pf[np].events = POLLIN;
+		which[np++] = CS_DISC_SADP;
+	}
 	for (;;) {
 		uint64_t now = now_ms();
 		if (now >= deadline || (stop != NULL && *stop))
@@ -230,6 +263,7 @@ int cs_disc_multicast(const struct cs_disc_opts *o, cs_udp_reply_fn cb, void *ct
 	int r = CS_OK;
 	struct filter all = {NULL, 0};
 	unsigned repeat = o->repeat > 0 ? o->repeat : 1;
+	int sadp_group = -1;
 
 	for (int p = 0; p < CS_DISC_COUNT; p++)
 		fds[p] = -1;
@@ -246,6 +280,8 @@ int cs_disc_multicast(const struct cs_disc_opts *o, cs_udp_reply_fn cb, void *ct
 			goto out;
 		}
 	}
+	if (fds[CS_DISC_SADP] >= 0)
+		sadp_group = open_group_listener(o->iface, CS_DISC_SADP);
 	/* Rounds spread over the first half of the timeout, at most 1 s apart. */
 	uint64_t start = now_ms(), deadline = start + o->timeout_ms;
 	uint64_t gap = repeat > 1 ? (uint64_t)o->timeout_ms / 2 / (repeat - 1) : 0;
@@ -262,7 +298,7 @@ int cs_disc_multicast(const struct cs_disc_opts *o, cs_udp_reply_fn cb, void *ct
 				send_requests(fds[p], (enum cs_disc_proto)p, 0xffffffffu, NULL);
 		}
 		uint64_t until = round + 1 < repeat ? start + gap * (round + 1) : deadline;
-		if ((r = collect(fds, &all, buf, until, o->stop, cb, ctx)) != 0)
+		if ((r = collect(fds, sadp_group, &all, buf, until, o->stop, cb, ctx)) != 0)
 			goto out;
 		if (o->stop != NULL && *o->stop)
 			break;
@@ -270,6 +306,8 @@ int cs_disc_multicast(const struct cs_disc_opts *o, cs_udp_reply_fn cb, void *ct
 	r = CS_OK;
 out:
 	close_all(fds);
+	if (sadp_group >= 0)
+		close(sadp_group);
 	free(buf);
 	return r;
 }
@@ -314,12 +352,12 @@ int cs_udp_probe_hosts(const uint32_t *addrs, size_t n, unsigned protos, unsigne
 				send_requests(fds[p], (enum cs_disc_proto)p, addrs[i], dest);
 		/* Pace: address i+1 goes out at start + (i+1)/rate; read replies meanwhile. */
 		uint64_t next = rate > 0 ? start + (uint64_t)(i + 1) * 1000u / rate : now_ms();
-		if ((r = collect(fds, &f, buf, next, stop, cb, ctx)) != 0)
+		if ((r = collect(fds, -1, &f, buf, next, stop, cb, ctx)) != 0)
 			goto out;
 		if (stop != NULL && *stop)
 			goto out;
 	}
-	r = collect(fds, &f, buf, now_ms() + timeout_ms, stop, cb, ctx);
+	r = collect(fds, -1, &f, buf, now_ms() + timeout_ms, stop, cb, ctx);
 out:
 	close_all(fds);
 	free(buf);

@@ -56,7 +56,8 @@ struct cs_disc_opts {
 /*
  * Send every loaded request of the chosen protocols to their multicast groups on o->iface
  * (IP_MULTICAST_IF, SO_BINDTODEVICE where permitted, TTL 1), o->repeat rounds spread over the
- * first half of the timeout, and call cb for each datagram received until the timeout. Returns
+ * first half of the timeout, and call cb for each reply received until the timeout: on the
+ * sending sockets, and for SADP also on 37020 joined to its group (where devices answer). Returns
  * CS_OK, the callback's non-zero value, or CS_EIO (detail in err) when a socket cannot be set
  * up; when it returns an error before sending, cb is never called.
  */
