@@ -82,8 +82,20 @@ static bool is_maker(const struct sim_persona *p, const char *maker)
 	return strcmp(p->maker, maker) == 0 && strcmp(p->type, "hostile") != 0;
 }
 
+/* The hostile personas that misbehave on every discovery port too (hostile_answer). */
+static int hostile_kind(const struct sim_persona *p)
+{
+	static const char *const names[] = {"garbage", "lying-length", "script-in-title"};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(names); i++)
+		if (strcmp(p->name, names[i]) == 0)
+			return (int)i + 1;
+	return 0;
+}
+
 static bool speaks(const struct sim_persona *p, uint16_t port)
 {
+	if (hostile_kind(p) != 0)
+		return true;
 	switch (port) {
 	case 1900: return is_maker(p, "Hikvision") || is_maker(p, "Dahua");
 	case 5353: return is_maker(p, "Axis") || is_maker(p, "Hikvision");
@@ -309,6 +321,87 @@ static int mdns_answer(const struct mdev *m, const unsigned char *q, size_t n, s
 	return 1;
 }
 
+/* ---- hostile answers ---- */
+
+/*
+ * What a broken or malicious device on the link might send back to a discovery request:
+ *   garbage          random bytes, and on every fourth request the largest UDP datagram
+ *   lying-length     each protocol's framing with lengths and counts that lie: a DHIP header
+ *                    claiming 1 GB, a DNS answer count of 65535 with a compression loop, a
+ *                    WS-Discovery reply nested 10,000 deep, an SSDP header of 60 KB, a SADP
+ *                    reply cut mid-element with invalid UTF-8
+ *   script-in-title  well-formed answers whose strings carry ANSI escapes and markup
+ */
+static int hostile_answer(const struct mdev *m, uint16_t port, const char *in, size_t n,
+			  struct cs_buf *out, uint64_t nonce)
+{
+	uint64_t x = sim_mix64(nonce ^ m->d.h);
+	int r = CS_OK;
+	switch (hostile_kind(m->p)) {
+	case 1: {
+		size_t len = nonce % 4 == 0 ? 65507 : 1 + (size_t)(x % 4000);
+		for (size_t i = 0; i < len && r == CS_OK; i++) {
+			if (i % 8 == 0)
+				x = sim_mix64(x + i);
+			r = cs_buf_putc(out, (char)(x >> (8 * (i % 8))));
+		}
+		break;
+	}
+	case 2:
+		switch (port) {
+		case 37810:
+			r = cs_buf_append(out,
+					  "\x20\0\0\0DHIP\0\0\0\0\0\0\0\0\0\0\0\x40\0\0\0\0"
+					  "\0\0\0\x40\0\0\0\0{\"mac\":\"00:",
+					  40);
+			break;
+		case 5353: {
+			unsigned char dns[] = {in[0], in[1], 0x84, 0,	 0,  0, 0xff, 0xff, 0,
+					       0,     0,     0,	   0xc0, 12, 0, 12,   0,    1,
+					       0,     0,     0,	   10,	 0,  2, 0xc0, 24};
+			if (n < 2)
+				return 0;
+			r = cs_buf_append(out, dns, sizeof(dns));
+			break;
+		}
+		case 3702:
+			r = cs_buf_puts(out, "<?xml version=\"1.0\"?><ProbeMatches>");
+			for (int i = 0; i < 10000 && r == CS_OK; i++)
+				r = cs_buf_puts(out, "<a>");
+			break;
+		case 1900:
+			r = cs_buf_puts(out, "HTTP/1.1 200 OK\r\nSERVER: ");
+			for (int i = 0; i < 60000 && r == CS_OK; i++)
+				r = cs_buf_putc(out, 'A');
+			break;
+		default:
+			r = cs_buf_puts(out, "<ProbeMatch><DeviceSN>DS-\xff\xfe\xc0\x80"
+					     "</DeviceSN><DeviceDescription>cut mid");
+			break;
+		}
+		break;
+	default: {
+		/* A real device's answer with hostile strings: SADP and SSDP shapes are enough. */
+		static const char evil[] = "\x1b]0;owned\x07\x1b[31m<script>alert(1)</script>";
+		if (port == 37020)
+			r = cs_buf_printf(
+				out,
+				"<ProbeMatch><Types>inquiry</Types><DeviceDescription>%s"
+				"</DeviceDescription><DeviceSN>%s</DeviceSN></ProbeMatch>",
+				"&lt;script&gt;\xe2\x80\xae", "EVIL\xc2\x9b" "31m");
+		else if (port == 1900)
+			r = cs_buf_printf(out,
+					  "HTTP/1.1 200 OK\r\nSERVER: %s\r\nST: upnp:rootdevice\r\n"
+					  "USN: uuid:%s\r\n\r\n",
+					  evil, evil);
+		else
+			return 0;
+		break;
+	}
+	}
+	return r == CS_OK || r == CS_ETOOBIG ? 1 : 0;
+}
+
 /* ---- serving ---- */
 
 static int answer(const struct mdev *m, uint16_t port, const char *in, size_t n, struct cs_buf *out,
@@ -319,6 +412,8 @@ static int answer(const struct mdev *m, uint16_t port, const char *in, size_t n,
 	x.dev = &m->d;
 	x.now = time(NULL);
 	x.nonce = nonce;
+	if (hostile_kind(m->p) != 0)
+		return hostile_answer(m, port, in, n, out, nonce);
 	if (port == 1900) {
 		/* Only an M-SEARCH for everything or for root devices is answered. */
 		struct cs_sv s = cs_sv_make(in, n);

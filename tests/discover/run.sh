@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Run inside a fresh network namespace (unshare -n): a veth pair to a second namespace where
-# camsweep-sim --mcast-if plays five devices on 198.51.100.10-14 (TEST-NET-2, never routed), and
+# camsweep-sim --mcast-if plays five devices on 198.51.100.10-14 and three hostile ones on .15-17 (TEST-NET-2, never routed), and
 # camsweep discover on the other end. Packets never leave the two namespaces. Writes into $1:
 #   all.jsonl / all.err / all.rc      discover, every protocol, recorded in $1/inv.db
 #   one.jsonl                         --protocols sadp --repeat 1
+#   all.csv / all.table               the same in the other formats
 #   quick.rc / quick.ms               --timeout 0.5 with nobody slow: how long it took
 #   two.err / two.rc                  a second interface up and no --interface: refused
 #   all.sadp / one.sadp               SADP answers of the Hikvision camera the sim logged by then
@@ -30,7 +31,7 @@ ip link add cs0 type veth peer name cs1 netns "$farpid" || exit 3
 ip addr add 198.51.100.1/24 dev cs0
 ip link set cs0 up
 far ip link set lo up
-for h in 10 11 12 13 14; do far ip addr add 198.51.100.$h/24 dev cs1; done
+for h in 10 11 12 13 14 15 16 17; do far ip addr add 198.51.100.$h/24 dev cs1; done
 far ip link set cs1 up
 nsenter -t "$farpid" -n "$sim" --estate "$here/estate" --mcast-if cs1 --log --quiet \
 	>"$out/sim.out" 2>"$out/sim.log" &
@@ -49,6 +50,7 @@ sadp_count >"$out/all.sadp"
 echo "$?" >"$out/one.rc"
 sadp_count >"$out/one.sadp"
 "$bin" discover --interface cs0 --timeout 2 --format csv --no-store >"$out/all.csv" 2>/dev/null
+"$bin" discover --interface cs0 --timeout 1 --format table --no-store >"$out/all.table" 2>/dev/null
 start=$(date +%s%N)
 "$bin" discover --interface cs0 --timeout 0.5 --no-store --format jsonl >/dev/null 2>&1
 echo "$?" >"$out/quick.rc"

@@ -4,8 +4,9 @@
  * truncation and hostile records, replies through the identification engine, the per-host
  * grouping and its caps, and, in network namespaces joined by a veth pair
  * (tests/discover/run.sh), camsweep discover against camsweep-sim --mcast-if: makers, models,
- * serials and MACs against the simulator's ground truth, the repeat and timeout behaviour, the
- * inventory, and the refusal to guess an interface. The namespace part needs root and skips
+ * serials and MACs against the simulator's ground truth, hostile devices on the same link
+ * (garbage, lying lengths, escapes), the repeat and timeout behaviour, the inventory, and the
+ * refusal to guess an interface. The namespace part needs root and skips
  * cleanly without it.
  */
 #include "discover/hosts.h"
@@ -798,7 +799,14 @@ TEST(discover_finds_the_devices_on_a_veth_link)
 	size_t lines = 0;
 	for (char *p = all; (p = strchr(p, '\n')) != NULL; p++)
 		lines++;
-	CHECK_INT(lines, CS_ARRAY_SIZE(want)); /* one device per address, whatever the repeats */
+	/* One device per address, whatever the repeats: five real ones and three hostile ones. */
+	CHECK_INT(lines, CS_ARRAY_SIZE(want) + 3);
+	for (char *p = all, *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		json_t *j = json_loadb(p, (size_t)(nl - p), 0, NULL);
+		if (j == NULL)
+			cs_test_fail(__FILE__, __LINE__, "not JSON: %.60s", p);
+		json_decref(j);
+	}
 	for (size_t i = 0; i < CS_ARRAY_SIZE(want); i++) {
 		char ip[32], mac[32] = "", serial[64] = "", model[64] = "";
 		snprintf(ip, sizeof(ip), "\"ip\":\"198.51.100.%d\"", want[i].h);
@@ -835,12 +843,13 @@ TEST(discover_finds_the_devices_on_a_veth_link)
 	}
 	free(all);
 	char *err = slurp("all.err");
-	CHECK(strstr(err, "5 addresses, 5 devices, 4 covered") != NULL);
+	CHECK(strstr(err, "from 8 addresses") != NULL);
+	CHECK(strstr(err, "did not parse") != NULL); /* the lying lengths */
 	free(err);
 	/* Recorded like a scan: five devices in the inventory. */
 	char *devs = slurp("devices.json");
 	json_t *dj = json_loads(devs, 0, NULL);
-	CHECK(dj != NULL && json_array_size(dj) == 5);
+	CHECK(dj != NULL && json_array_size(dj) == 8);
 	json_decref(dj);
 	free(devs);
 	/* CSV has the scan's columns. */
@@ -849,6 +858,13 @@ TEST(discover_finds_the_devices_on_a_veth_link)
 	CHECK(strstr(csv, "\"198.51.100.13\",\"3702/wsd,37810/dhip,1900/ssdp\",\"Dahua\","
 			  "\"Amcrest\"") != NULL);
 	free(csv);
+	/* The table is terminal-safe: the hostile device's escapes never reach it. */
+	char *table = slurp("all.table");
+	CHECK(strstr(table, "198.51.100.17") != NULL);
+	CHECK(strstr(table, "198.51.100.10   Hikvision") != NULL);
+	CHECK(strchr(table, 0x1b) == NULL && strchr(table, 0x07) == NULL);
+	CHECK(strstr(table, "\xc2\x9b") == NULL);
+	free(table);
 }
 
 TEST(discover_repeat_timeout_and_protocol_choice)
