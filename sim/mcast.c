@@ -388,7 +388,9 @@ static int hostile_answer(const struct mdev *m, uint16_t port, const char *in, s
 				out,
 				"<ProbeMatch><Types>inquiry</Types><DeviceDescription>%s"
 				"</DeviceDescription><DeviceSN>%s</DeviceSN></ProbeMatch>",
-				"&lt;script&gt;\xe2\x80\xae", "EVIL\xc2\x9b" "31m");
+				"&lt;script&gt;\xe2\x80\xae",
+				"EVIL\xc2\x9b"
+				"31m");
 		else if (port == 1900)
 			r = cs_buf_printf(out,
 					  "HTTP/1.1 200 OK\r\nSERVER: %s\r\nST: upnp:rootdevice\r\n"
@@ -569,16 +571,100 @@ static void serve_one(int fd, uint16_t port, const struct mdev *devs, size_t nde
 	cs_buf_free(&out);
 }
 
+/*
+ * TCP 80: what a client that follows a ProbeMatch's XAddrs reaches (camsweep discover --fetch).
+ * One connection at a time, each bounded by a second: enough for tests, not a web server.
+ */
+static int open_http(const char *ifname, struct cs_err *e)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(80)};
+	if (fd < 0)
+		return cs_err_set(e, CS_EIO, "socket: %s", strerror(errno));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname)) != 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 64) != 0) {
+		int err = errno;
+		close(fd);
+		return cs_err_set(e, CS_EIO, "tcp port 80 on %s: %s", ifname, strerror(err));
+	}
+	return fd;
+}
+
+static void serve_http(int lfd, const struct mdev *devs, size_t ndevs, const struct sim_opts *o,
+		       uint64_t *nonce)
+{
+	struct sockaddr_in peer, local;
+	socklen_t pl = sizeof(peer), ll = sizeof(local);
+	int fd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
+	const struct mdev *m = NULL;
+	char *in = NULL;
+	struct cs_buf out;
+
+	cs_buf_init(&out, SIM_RESP_CAP);
+	if (fd < 0)
+		goto done;
+	if (getsockname(fd, (struct sockaddr *)&local, &ll) != 0)
+		goto done;
+	uint32_t paddr = ntohl(peer.sin_addr.s_addr), laddr = ntohl(local.sin_addr.s_addr);
+	for (size_t i = 0; i < ndevs; i++)
+		if (devs[i].addr == laddr && (paddr & devs[i].mask) == (laddr & devs[i].mask))
+			m = &devs[i];
+	const struct sim_service *svc = m != NULL ? sim_persona_service(m->p, 0, 80) : NULL;
+	if (svc == NULL || (in = malloc(SIM_REQ_CAP)) == NULL)
+		goto done;
+	size_t n = 0;
+	struct sim_ctx x;
+	struct sim_answer a;
+	memset(&x, 0, sizeof(x));
+	x.dev = &m->d;
+	x.now = time(NULL);
+	x.nonce = ++*nonce;
+	for (int waited = 0; waited < 10 && n < SIM_REQ_CAP;) {
+		struct pollfd p = {fd, POLLIN, 0};
+		if (poll(&p, 1, 100) <= 0) {
+			waited++;
+			continue;
+		}
+		ssize_t k = recv(fd, in + n, SIM_REQ_CAP - n, 0);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		memset(&a, 0, sizeof(a));
+		cs_buf_reset(&out);
+		int r = sim_proto_tcp(svc, &x, in, n, &out, &a);
+		if (r < 0)
+			break;
+		if (r == 1) {
+			for (size_t sent = 0; sent < out.len;) {
+				ssize_t w = send(fd, out.data + sent, out.len - sent, MSG_NOSIGNAL);
+				if (w <= 0)
+					break;
+				sent += (size_t)w;
+			}
+			if (o->log)
+				fprintf(stderr, "%s %s -> %s:80/tcp %s %d\n", a.method, a.path,
+					m->d.ip, m->p->name, a.status);
+			break;
+		}
+	}
+done:
+	if (fd >= 0)
+		close(fd);
+	free(in);
+	cs_buf_free(&out);
+}
+
 int sim_mcast_serve(const struct sim_opts *o, const struct sim_estate *es, struct cs_err *e)
 {
 	struct mdev *devs = NULL;
-	struct pollfd pf[NPORTS];
-	uint16_t pport[NPORTS];
+	struct pollfd pf[NPORTS + 1];
+	uint16_t pport[NPORTS + 1];
 	size_t ndevs = 0, np = 0;
 	uint64_t nonce = 0;
 	int r;
 
-	for (size_t k = 0; k < NPORTS; k++)
+	for (size_t k = 0; k <= NPORTS; k++)
 		pf[k].fd = -1;
 	if ((r = safety(o->mcast_if, e)) != CS_OK)
 		return r;
@@ -602,12 +688,26 @@ int sim_mcast_serve(const struct sim_opts *o, const struct sim_estate *es, struc
 		pf[np].events = POLLIN;
 		pport[np++] = mports[k].port;
 	}
+	bool http = false;
+	for (size_t i = 0; i < ndevs; i++)
+		http |= hostile_kind(devs[i].p) == 0 &&
+			sim_persona_service(devs[i].p, 0, 80) != NULL;
+	if (http && (!o->any_port_filter || o->ports_filter[80])) {
+		int fd = open_http(o->mcast_if, e);
+		if (fd < 0) {
+			r = fd;
+			goto out;
+		}
+		pf[np].fd = fd;
+		pf[np].events = POLLIN;
+		pport[np++] = 0; /* 0: the TCP listener */
+	}
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	printf("camsweep-sim: ready: %zu devices on %s, %zu udp sockets, multicast\n", ndevs,
+	printf("camsweep-sim: ready: %zu devices on %s, %zu sockets, multicast\n", ndevs,
 	       o->mcast_if, np);
 	fflush(stdout);
 	while (!mstop) {
@@ -617,12 +717,14 @@ int sim_mcast_serve(const struct sim_opts *o, const struct sim_estate *es, struc
 			goto out;
 		}
 		for (size_t i = 0; k > 0 && i < np; i++)
-			if (pf[i].revents & POLLIN)
+			if ((pf[i].revents & POLLIN) && pport[i] == 0)
+				serve_http(pf[i].fd, devs, ndevs, o, &nonce);
+			else if (pf[i].revents & POLLIN)
 				serve_one(pf[i].fd, pport[i], devs, ndevs, o, &nonce);
 	}
 	r = CS_OK;
 out:
-	for (size_t k = 0; k < NPORTS; k++)
+	for (size_t k = 0; k <= NPORTS; k++)
 		if (pf[k].fd >= 0)
 			close(pf[k].fd);
 	free(devs);

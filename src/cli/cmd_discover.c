@@ -13,6 +13,7 @@
 #include "ident/ident.h"
 #include "policy/policy.h"
 #include "report/device_out.h"
+#include "scan/probe_data.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -41,6 +42,9 @@ const struct cs_cli_cmd cs_cmd_discover = {
 	"                       (default 3: multicast is lossy)\n"
 	"  --protocols LIST     any of wsd,sadp,dhip,ssdp,mdns (default: all)\n"
 	"  --no-broadcast       do not also send SADP and DHIP to 255.255.255.255\n"
+	"  --fetch              then ask each device that advertised its ONVIF service there\n"
+	"                       (XAddrs on its own address) GetDeviceInformation, without\n"
+	"                       credentials, as `scan` does: one TCP connection per device\n"
 	"  --policy IDS         judge against these profiles only (default: all)\n"
 	"  --format FMT         table (default on a terminal), jsonl or csv\n"
 	"  -o FILE              write results to FILE instead of standard output\n"
@@ -181,7 +185,7 @@ static bool parse_secs(const char *s, unsigned *ms)
 	return true;
 }
 
-static char *options_json(const struct cs_disc_opts *o)
+static char *options_json(const struct cs_disc_opts *o, bool fetch)
 {
 	struct cs_buf b;
 	struct cs_json j;
@@ -204,6 +208,8 @@ static char *options_json(const struct cs_disc_opts *o)
 	cs_json_int(&j, o->repeat);
 	cs_json_key(&j, "broadcast");
 	cs_json_bool(&j, o->broadcast);
+	cs_json_key(&j, "fetch");
+	cs_json_bool(&j, fetch);
 	cs_json_obj_end(&j);
 	if (cs_json_end(&j) != CS_OK) {
 		cs_buf_free(&b);
@@ -224,7 +230,8 @@ static int run(int argc, char **argv)
 		O_FORMAT,
 		O_NOSTORE,
 		O_DB,
-		O_DATADIR
+		O_DATADIR,
+		O_FETCH
 	};
 	static const struct option opts[] = {
 		{"interface", required_argument, NULL, O_IF},
@@ -238,6 +245,7 @@ static int run(int argc, char **argv)
 		{"no-store", no_argument, NULL, O_NOSTORE},
 		{"db", required_argument, NULL, O_DB},
 		{"data-dir", required_argument, NULL, O_DATADIR},
+		{"fetch", no_argument, NULL, O_FETCH},
 		{NULL, 0, NULL, 0},
 	};
 	struct cs_disc_iface iface;
@@ -253,7 +261,7 @@ static int run(int argc, char **argv)
 	const char *policy = NULL;
 	char *optjson = NULL, targets[64];
 	FILE *out = stdout;
-	bool nostore = false, loaded = false;
+	bool nostore = false, loaded = false, fetch = false, probes_loaded = false;
 	enum fmt fmt;
 	int c, rc = CS_EXIT_USAGE;
 
@@ -292,6 +300,7 @@ static int run(int argc, char **argv)
 		case O_NOSTORE: nostore = true; break;
 		case O_DB: db = optarg; break;
 		case O_DATADIR: kopts.data_dir = optarg; break;
+		case O_FETCH: fetch = true; break;
 		default: goto out;
 		}
 	}
@@ -333,6 +342,13 @@ static int run(int argc, char **argv)
 		goto out;
 	}
 	loaded = true;
+	if (fetch) {
+		if (cs_probe_data_load(kb->data_dirs[0], &err) != CS_OK) {
+			fprintf(stderr, "camsweep discover: %s\n", err.msg);
+			goto out;
+		}
+		probes_loaded = true;
+	}
 	if (cs_ident_new(&id, kb) != CS_OK) {
 		fprintf(stderr, "camsweep discover: out of memory\n");
 		goto out;
@@ -348,7 +364,7 @@ static int run(int argc, char **argv)
 	}
 	snprintf(targets, sizeof(targets), "discover:%s", iface.name);
 	if (st != NULL) {
-		optjson = options_json(&o);
+		optjson = options_json(&o, fetch);
 		rec.status = "running";
 		rec.targets = targets;
 		rec.options = optjson != NULL ? optjson : "{\"kind\":\"discover\"}";
@@ -374,6 +390,8 @@ static int run(int argc, char **argv)
 		goto out;
 	}
 	cs_disc_hosts_sort(&hosts);
+	if (fetch && !stop_flag && cs_disc_hosts_fetch(&hosts, 2000, &stop_flag, &err) != CS_OK)
+		fprintf(stderr, "camsweep discover: --fetch: %s\n", err.msg);
 	if (fmt == FMT_TABLE)
 		fprintf(out, "%-15s %-14s %-10s %-20s %-24s %-11s %s\n", "ADDRESS", "MANUFACTURER",
 			"BRAND", "MODEL", "SERIAL", "POLICY", "PROTOCOLS");
@@ -437,6 +455,8 @@ out:
 	cs_ident_free(id);
 	if (loaded)
 		cs_disc_free();
+	if (probes_loaded)
+		cs_probe_data_free();
 	cs_kb_free(kb);
 	cs_disc_hosts_free(&hosts);
 	free(optjson);

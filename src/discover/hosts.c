@@ -15,9 +15,11 @@ void cs_disc_hosts_init(struct cs_disc_hosts *h)
 
 void cs_disc_hosts_free(struct cs_disc_hosts *h)
 {
-	for (size_t i = 0; i < h->n; i++)
+	for (size_t i = 0; i < h->n; i++) {
 		for (size_t k = 0; k < h->v[i].nr; k++)
 			free(h->v[i].r[k].data);
+		free(h->v[i].fetched);
+	}
 	free(h->v);
 	memset(h, 0, sizeof(*h));
 }
@@ -106,6 +108,10 @@ size_t cs_disc_host_observe(const struct cs_disc_host *host, struct cs_ident *id
 		if (cs_disc_observe(id, host->r[k].proto, host->r[k].data, host->r[k].len, &err) !=
 		    CS_OK)
 			bad++;
+	}
+	if (host->fetched != NULL) {
+		struct cs_err err;
+		cs_ident_feed(id, CS_IN_HTTP, host->fetched, host->fetched_len, &err);
 	}
 	cs_ident_set_address(id, host->ip);
 	return bad;

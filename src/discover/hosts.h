@@ -24,6 +24,7 @@ enum {
 	CS_DISC_MAX_REPLIES = 16,
 	CS_DISC_MAX_PER_PROTO = 4,
 	CS_DISC_MAX_BYTES = 32 << 20,
+	CS_DISC_FETCH_MAX = 256 * 1024, /* bytes of one follow-up HTTP response */
 };
 
 struct cs_disc_stored {
@@ -38,6 +39,8 @@ struct cs_disc_host {
 	unsigned protos; /* bit set of protocols that answered */
 	struct cs_disc_stored r[CS_DISC_MAX_REPLIES];
 	size_t nr;
+	char *fetched; /* the follow-up HTTP response (cs_disc_hosts_fetch), or NULL; owned */
+	size_t fetched_len;
 };
 
 struct cs_disc_hosts {
@@ -64,6 +67,17 @@ void cs_disc_hosts_sort(struct cs_disc_hosts *h);
  * what they read before an error).
  */
 size_t cs_disc_host_observe(const struct cs_disc_host *host, struct cs_ident *id);
+
+/*
+ * The follow-up (fetch.c): for every host whose WS-Discovery reply advertises its own device
+ * service (an XAddr http://<its address>[:port]/onvif/device_service), send the scanner's
+ * onvif-get-device-information payload (no credentials) and keep the response in
+ * host->fetched, which cs_disc_host_observe then feeds as HTTP. All hosts at once, one
+ * deadline of timeout_ms. Needs cs_probe_data_load first (CS_EINVAL otherwise). A host that
+ * refuses or stays silent just has no follow-up.
+ */
+int cs_disc_hosts_fetch(struct cs_disc_hosts *hs, unsigned timeout_ms, volatile int *stop,
+			struct cs_err *err);
 
 /* "3702/wsd,37020/sadp" into buf[0..cap): the ports text of a scan link. */
 void cs_disc_host_ports(const struct cs_disc_host *host, char *buf, size_t cap);

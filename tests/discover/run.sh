@@ -5,6 +5,7 @@
 #   all.jsonl / all.err / all.rc      discover, every protocol, recorded in $1/inv.db
 #   one.jsonl                         --protocols sadp --repeat 1
 #   all.csv / all.table               the same in the other formats
+#   fetch.jsonl / fetch.rc            --fetch: ONVIF GetDeviceInformation to advertised XAddrs
 #   quick.rc / quick.ms               --timeout 0.5 with nobody slow: how long it took
 #   two.err / two.rc                  a second interface up and no --interface: refused
 #   all.sadp / one.sadp               SADP answers of the Hikvision camera the sim logged by then
@@ -51,6 +52,9 @@ echo "$?" >"$out/one.rc"
 sadp_count >"$out/one.sadp"
 "$bin" discover --interface cs0 --timeout 2 --format csv --no-store >"$out/all.csv" 2>/dev/null
 "$bin" discover --interface cs0 --timeout 1 --format table --no-store >"$out/all.table" 2>/dev/null
+"$bin" discover --interface cs0 --timeout 1 --fetch --format jsonl --no-store \
+	>"$out/fetch.jsonl" 2>"$out/fetch.err"
+echo "$?" >"$out/fetch.rc"
 start=$(date +%s%N)
 "$bin" discover --interface cs0 --timeout 0.5 --no-store --format jsonl >/dev/null 2>&1
 echo "$?" >"$out/quick.rc"

@@ -14,7 +14,10 @@
 #include "scan/probe_data.h"
 #include "test.h"
 
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -1065,4 +1068,133 @@ TEST(discover_unicast_probes_hosts_for_the_scanner)
 		printf("SKIP discover unicast test: no network namespace here\n");
 	else
 		CHECK_INT(code, 0);
+}
+
+/* Does the device line of ip in a jsonl file have evidence (signal, value)? -1: no such line. */
+static int has_evidence(const char *file, const char *ip, const char *signal, const char *value)
+{
+	char *all = slurp(file), key[48];
+	int found = -1;
+	snprintf(key, sizeof(key), "\"ip\":\"%s\"", ip);
+	char *line = strstr(all, key);
+	char *end = line != NULL ? strchr(line, '\n') : NULL;
+	json_t *j = end != NULL ? json_loadb(line - 1, (size_t)(end - line + 1), 0, NULL) : NULL;
+	if (j != NULL) {
+		json_t *e;
+		size_t i;
+		found = 0;
+		json_array_foreach(json_object_get(j, "evidence"), i, e)
+		{
+			const char *s = json_string_value(json_object_get(e, "signal"));
+			const char *v = json_string_value(json_object_get(e, "value"));
+			if (s != NULL && v != NULL && strcmp(s, signal) == 0 &&
+			    strcmp(v, value) == 0)
+				found = 1;
+		}
+	}
+	json_decref(j);
+	free(all);
+	return found;
+}
+
+TEST(discover_fetch_follows_xaddrs_to_the_same_host_only)
+{
+	if (!run_link())
+		return;
+	CHECK_INT(num("fetch.rc"), 0);
+	/* Each real device's advertised device service got one POST; the LTS relabel answers
+	 * GetDeviceInformation anonymously, the others refuse. */
+	char *log = slurp("sim.log");
+	for (int h = 10; h <= 14; h++) {
+		char want[64];
+		snprintf(want, sizeof(want), "POST /onvif/device_service -> 198.51.100.%d:80/tcp",
+			 h);
+		CHECK(strstr(log, want) != NULL);
+	}
+	CHECK(strstr(log, "198.51.100.14:80/tcp hikvision-relabel 200") != NULL);
+	CHECK(strstr(log, ":80/tcp garbage") == NULL && strstr(log, ":80/tcp lying") == NULL);
+	free(log);
+	/* Its firmware as GetDeviceInformation spells it is evidence only with --fetch. */
+	CHECK_INT(has_evidence("fetch.jsonl", "198.51.100.14", "firmware", "V5.5.82 build 190909"),
+		  1);
+	CHECK_INT(has_evidence("all.jsonl", "198.51.100.14", "firmware", "V5.5.82 build 190909"),
+		  0);
+}
+
+/* On loopback, no root needed: an XAddr naming another address (or another path) is never
+ * followed; one naming the replying address gets exactly the anonymous POST. */
+TEST(discover_fetch_refuses_xaddrs_elsewhere)
+{
+	struct cs_err err = {0, ""};
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t sl = sizeof(sa);
+	sa.sin_addr.s_addr = htonl(0x7f000001u);
+	REQUIRE(lfd >= 0);
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	REQUIRE(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0 && listen(lfd, 8) == 0);
+	REQUIRE(getsockname(lfd, (struct sockaddr *)&sa, &sl) == 0);
+	unsigned port = ntohs(sa.sin_port);
+	REQUIRE(cs_probe_data_load(data_dir(), &err) == CS_OK);
+
+	struct cs_disc_hosts h;
+	cs_disc_hosts_init(&h);
+	char reply[512];
+	static const struct {
+		const char *scheme, *host, *path;
+	} xaddrs[] = {
+		{"http", "127.0.0.2", "/onvif/device_service"},	 /* another host */
+		{"http", "127.0.0.1", "/onvif/other_service"},	 /* another path */
+		{"https", "127.0.0.1", "/onvif/device_service"}, /* not plain http */
+		{"http", "127.0.0.10", "/onvif/device_service"}, /* a longer address */
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(xaddrs); i++) {
+		int n = snprintf(
+			reply, sizeof(reply),
+			"<ProbeMatches><d:XAddrs>%s://%s:%u%s http://[fe80::1]/x</d:XAddrs>",
+			xaddrs[i].scheme, xaddrs[i].host, port, xaddrs[i].path);
+		struct cs_udp_reply r = {
+			.addr = 0x7f000001u, .proto = CS_DISC_WSD, .data = reply, .len = (size_t)n};
+		cs_disc_hosts_add(&h, &r);
+	}
+	CHECK_INT(cs_disc_hosts_fetch(&h, 300, NULL, &err), CS_OK);
+	struct pollfd p = {lfd, POLLIN, 0};
+	CHECK_INT(poll(&p, 1, 0), 0); /* nobody connected */
+	CHECK(h.v[0].fetched == NULL);
+
+	cs_disc_hosts_free(&h);
+
+	/* The same host's own XAddr: one connection, the payload's POST, the answer kept. */
+	cs_disc_hosts_init(&h);
+	int n = snprintf(reply, sizeof(reply),
+			 "<ProbeMatches><d:XAddrs>http://127.0.0.1:%u/onvif/device_service"
+			 "</d:XAddrs>",
+			 port);
+	struct cs_udp_reply r = {
+		.addr = 0x7f000001u, .proto = CS_DISC_WSD, .data = reply, .len = (size_t)n};
+	cs_disc_hosts_add(&h, &r);
+	pid_t child = fork();
+	if (child == 0) {
+		alarm(5); /* never outlive a broken fetch */
+		int c = accept(lfd, NULL, NULL);
+		char req[4096];
+		ssize_t k = recv(c, req, sizeof(req) - 1, 0);
+		req[k > 0 ? k : 0] = '\0';
+		int ok = strncmp(req, "POST /onvif/device_service HTTP/1.1\r\n", 37) == 0 &&
+			 strstr(req, "Authorization") == NULL;
+		const char *ans = "HTTP/1.1 200 OK\r\nServer: test\r\nContent-Length: 0\r\n\r\n";
+		if (send(c, ans, strlen(ans), 0) < 0)
+			ok = 0;
+		close(c);
+		_exit(ok ? 0 : 1);
+	}
+	REQUIRE(h.n == 1 && h.v[0].nr == 1);
+	CHECK_INT(cs_disc_hosts_fetch(&h, 2000, NULL, &err), CS_OK);
+	int st = 0;
+	waitpid(child, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(h.v[0].fetched != NULL && strncmp(h.v[0].fetched, "HTTP/1.1 200 OK", 15) == 0);
+	cs_disc_hosts_free(&h);
+	cs_probe_data_free();
+	close(lfd);
 }
