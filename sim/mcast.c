@@ -13,6 +13,7 @@
  *   37810 DHIP           239.255.255.251   the persona's client.notifyDevInfo (personas.c)
  *   1900  SSDP           239.255.255.250   Hikvision and Dahua personas (below)
  *   5353  mDNS           224.0.0.251       Axis (Bonjour) and Hikvision (_CGI._tcp) personas
+ *   TCP 80 (no group)                        the persona's HTTP routes, for XAddr follow-ups
  *
  * A datagram to a group or a broadcast address is answered by every device that speaks the
  * protocol, to a device address by that device; answers go unicast to the sender, except SADP,
