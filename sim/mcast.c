@@ -14,6 +14,7 @@
  *   1900  SSDP           239.255.255.250   Hikvision and Dahua personas (below)
  *   5353  mDNS           224.0.0.251       Axis (Bonjour) and Hikvision (_CGI._tcp) personas
  *   TCP 80 (no group)                        the persona's HTTP routes, for XAddr follow-ups
+ *   TCP 49152                                Hikvision, Dahua: the UPnP description (LOCATION)
  *
  * A datagram to a group or a broadcast address is answered by every device that speaks the
  * protocol, to a device address by that device; answers go unicast to the sender, except SADP,
@@ -573,13 +574,47 @@ static void serve_one(int fd, uint16_t port, const struct mdev *devs, size_t nde
 }
 
 /*
- * TCP 80: what a client that follows a ProbeMatch's XAddrs reaches (camsweep discover --fetch).
- * One connection at a time, each bounded by a second: enough for tests, not a web server.
+ * The UPnP device description behind SSDP's LOCATION (port 49152). UNVERIFIED: the shape is
+ * the UPnP Device Architecture 1.0 template libupnp devices serve; the values are the
+ * persona's (the label, when there is one, is what relabelled firmware shows).
  */
-static int open_http(const char *ifname, struct cs_err *e)
+static int upnp_description(const struct mdev *m, struct cs_buf *out)
+{
+	const struct sim_device *d = &m->d;
+	const char *maker = strcmp(m->p->label, "-") != 0 ? m->p->label : m->p->maker;
+	struct cs_buf body;
+	int r;
+	cs_buf_init(&body, 8192);
+	r = cs_buf_printf(
+		&body,
+		"<?xml version=\"1.0\"?>\r\n<root xmlns=\"urn:schemas-upnp-org:device-1-0\">"
+		"<specVersion><major>1</major><minor>0</minor></specVersion><device>"
+		"<deviceType>urn:schemas-upnp-org:device:Basic:1</deviceType>"
+		"<friendlyName>%s - %s</friendlyName><manufacturer>%s</manufacturer>"
+		"<modelDescription>IP Camera</modelDescription><modelName>%s</modelName>"
+		"<modelNumber>%s</modelNumber><serialNumber>%s</serialNumber>"
+		"<UDN>uuid:%s</UDN></device></root>\r\n",
+		d->model, d->serial, maker, d->model, d->model, d->serial, d->uuid);
+	if (r == CS_OK)
+		r = cs_buf_printf(out,
+				  "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: "
+				  "%zu\r\nConnection: close\r\n\r\n",
+				  body.len);
+	if (r == CS_OK)
+		r = cs_buf_append(out, body.data, body.len);
+	cs_buf_free(&body);
+	return r;
+}
+
+/*
+ * TCP 80 and 49152: what a client that follows a ProbeMatch's XAddrs or an SSDP LOCATION
+ * reaches (camsweep discover --fetch). One connection at a time, each bounded by a second:
+ * enough for tests, not a web server.
+ */
+static int open_http(const char *ifname, uint16_t port, struct cs_err *e)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(80)};
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 	if (fd < 0)
 		return cs_err_set(e, CS_EIO, "socket: %s", strerror(errno));
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
@@ -587,7 +622,7 @@ static int open_http(const char *ifname, struct cs_err *e)
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 64) != 0) {
 		int err = errno;
 		close(fd);
-		return cs_err_set(e, CS_EIO, "tcp port 80 on %s: %s", ifname, strerror(err));
+		return cs_err_set(e, CS_EIO, "tcp port %u on %s: %s", port, ifname, strerror(err));
 	}
 	return fd;
 }
@@ -611,8 +646,11 @@ static void serve_http(int lfd, const struct mdev *devs, size_t ndevs, const str
 	for (size_t i = 0; i < ndevs; i++)
 		if (devs[i].addr == laddr && (paddr & devs[i].mask) == (laddr & devs[i].mask))
 			m = &devs[i];
-	const struct sim_service *svc = m != NULL ? sim_persona_service(m->p, 0, 80) : NULL;
-	if (svc == NULL || (in = malloc(SIM_REQ_CAP)) == NULL)
+	if (m == NULL || hostile_kind(m->p) != 0)
+		goto done;
+	bool upnp = ntohs(local.sin_port) == 49152;
+	const struct sim_service *svc = upnp ? NULL : sim_persona_service(m->p, 0, 80);
+	if ((upnp ? !speaks(m->p, 1900) : svc == NULL) || (in = malloc(SIM_REQ_CAP)) == NULL)
 		goto done;
 	size_t n = 0;
 	struct sim_ctx x;
@@ -633,7 +671,21 @@ static void serve_http(int lfd, const struct mdev *devs, size_t ndevs, const str
 		n += (size_t)k;
 		memset(&a, 0, sizeof(a));
 		cs_buf_reset(&out);
-		int r = sim_proto_tcp(svc, &x, in, n, &out, &a);
+		int r;
+		if (upnp) {
+			/* Any GET once the head is complete: the description. */
+			if (cs_sv_find(cs_sv_make(in, n), CS_SV("\r\n\r\n")) < 0)
+				continue;
+			r = n > 4 && memcmp(in, "GET ", 4) == 0 &&
+					    upnp_description(m, &out) == CS_OK
+				    ? 1
+				    : -1;
+			snprintf(a.method, sizeof(a.method), "GET");
+			snprintf(a.path, sizeof(a.path), "(description)");
+			a.status = 200;
+		} else {
+			r = sim_proto_tcp(svc, &x, in, n, &out, &a);
+		}
 		if (r < 0)
 			break;
 		if (r == 1) {
@@ -644,8 +696,8 @@ static void serve_http(int lfd, const struct mdev *devs, size_t ndevs, const str
 				sent += (size_t)w;
 			}
 			if (o->log)
-				fprintf(stderr, "%s %s -> %s:80/tcp %s %d\n", a.method, a.path,
-					m->d.ip, m->p->name, a.status);
+				fprintf(stderr, "%s %s -> %s:%u/tcp %s %d\n", a.method, a.path,
+					m->d.ip, ntohs(local.sin_port), m->p->name, a.status);
 			break;
 		}
 	}
@@ -659,13 +711,13 @@ done:
 int sim_mcast_serve(const struct sim_opts *o, const struct sim_estate *es, struct cs_err *e)
 {
 	struct mdev *devs = NULL;
-	struct pollfd pf[NPORTS + 1];
-	uint16_t pport[NPORTS + 1];
+	struct pollfd pf[NPORTS + 2];
+	uint16_t pport[NPORTS + 2];
 	size_t ndevs = 0, np = 0;
 	uint64_t nonce = 0;
 	int r;
 
-	for (size_t k = 0; k <= NPORTS; k++)
+	for (size_t k = 0; k < NPORTS + 2; k++)
 		pf[k].fd = -1;
 	if ((r = safety(o->mcast_if, e)) != CS_OK)
 		return r;
@@ -689,19 +741,25 @@ int sim_mcast_serve(const struct sim_opts *o, const struct sim_estate *es, struc
 		pf[np].events = POLLIN;
 		pport[np++] = mports[k].port;
 	}
-	bool http = false;
-	for (size_t i = 0; i < ndevs; i++)
-		http |= hostile_kind(devs[i].p) == 0 &&
-			sim_persona_service(devs[i].p, 0, 80) != NULL;
-	if (http && (!o->any_port_filter || o->ports_filter[80])) {
-		int fd = open_http(o->mcast_if, e);
+	/* TCP: 80 for the personas' HTTP routes, 49152 for the UPnP description. */
+	bool http = false, upnp = false;
+	for (size_t i = 0; i < ndevs; i++) {
+		bool ok = hostile_kind(devs[i].p) == 0;
+		http |= ok && sim_persona_service(devs[i].p, 0, 80) != NULL;
+		upnp |= ok && speaks(devs[i].p, 1900);
+	}
+	for (int t = 0; t < 2; t++) {
+		uint16_t port = t == 0 ? 80 : 49152;
+		if (!(t == 0 ? http : upnp) || (o->any_port_filter && !o->ports_filter[port]))
+			continue;
+		int fd = open_http(o->mcast_if, port, e);
 		if (fd < 0) {
 			r = fd;
 			goto out;
 		}
 		pf[np].fd = fd;
 		pf[np].events = POLLIN;
-		pport[np++] = 0; /* 0: the TCP listener */
+		pport[np++] = port; /* TCP: 80 and 49152 are no discovery port */
 	}
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
@@ -718,14 +776,14 @@ int sim_mcast_serve(const struct sim_opts *o, const struct sim_estate *es, struc
 			goto out;
 		}
 		for (size_t i = 0; k > 0 && i < np; i++)
-			if ((pf[i].revents & POLLIN) && pport[i] == 0)
+			if ((pf[i].revents & POLLIN) && (pport[i] == 80 || pport[i] == 49152))
 				serve_http(pf[i].fd, devs, ndevs, o, &nonce);
 			else if (pf[i].revents & POLLIN)
 				serve_one(pf[i].fd, pport[i], devs, ndevs, o, &nonce);
 	}
 	r = CS_OK;
 out:
-	for (size_t k = 0; k <= NPORTS; k++)
+	for (size_t k = 0; k < NPORTS + 2; k++)
 		if (pf[k].fd >= 0)
 			close(pf[k].fd);
 	free(devs);

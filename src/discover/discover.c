@@ -46,7 +46,8 @@ static const struct {
 	X(DHIP, "dhip-search.json")                                                                \
 	X(SSDP, "ssdp-msearch-all.txt")                                                            \
 	X(SSDP, "ssdp-msearch-rootdevice.txt")                                                     \
-	X(MDNS, "mdns-services.txt")
+	X(MDNS, "mdns-services.txt")                                                               \
+	X(COUNT, "upnp-description.txt") /* not a discovery request: the --fetch follow-up */
 
 static const struct {
 	enum cs_disc_proto proto;
@@ -163,6 +164,13 @@ static const char *proto_check(enum cs_disc_proto p, struct cs_sv s)
 			       "empty "
 			       "line";
 		return NULL;
+	case CS_DISC_COUNT:
+		/* The follow-up: a plain GET of the description LOCATION names, nothing else. */
+		if (!cs_sv_iprefix(s, CS_SV("GET {path} HTTP/1.1\r\n")) ||
+		    cs_sv_find(s, CS_SV("\r\n\r\n")) != (long)s.n - 4)
+			return "the UPnP description request is 'GET {path} HTTP/1.1' lines ending "
+			       "in an empty line";
+		return NULL;
 	default: return NULL;
 	}
 }
@@ -198,7 +206,7 @@ static int load_one(const char *dir, size_t i, struct cs_err *err)
 				       path, line_of(raw.data, k), c);
 			goto out;
 		}
-		if (p == CS_DISC_SSDP && c == '\n')
+		if ((p == CS_DISC_SSDP || p == CS_DISC_COUNT) && c == '\n')
 			r = cs_buf_append(&w, "\r\n", 2);
 		else
 			r = cs_buf_putc(&w, (char)c);
@@ -206,7 +214,7 @@ static int load_one(const char *dir, size_t i, struct cs_err *err)
 			goto out;
 	}
 	/* XML and JSON: the editor's final newline is not sent. */
-	if (p != CS_DISC_SSDP && p != CS_DISC_MDNS)
+	if (p != CS_DISC_SSDP && p != CS_DISC_MDNS && p != CS_DISC_COUNT)
 		while (w.len > 0 && (w.data[w.len - 1] == '\n' || w.data[w.len - 1] == ' '))
 			w.len--;
 	if (w.len == 0) {
@@ -300,8 +308,11 @@ static int make_uuid(char out[37], bool upper)
 	return CS_OK;
 }
 
-/* Copy src with {uuid}, {uuid-upper}, {host} and {version} filled in; other braces as they are. */
-static int fill(const char *src, size_t n, const char *host, struct cs_buf *out)
+/*
+ * Copy src with {uuid}, {uuid-upper}, {host}, {authority}, {path} (when path is not NULL) and
+ * {version} filled in; other braces as they are.
+ */
+static int fill(const char *src, size_t n, const char *host, const char *path, struct cs_buf *out)
 {
 	char uuid[37], uuid_upper[37];
 	bool have_uuid = false;
@@ -328,8 +339,11 @@ static int fill(const char *src, size_t n, const char *host, struct cs_buf *out)
 				}
 				val = up ? uuid_upper : uuid;
 				skip = up ? 12 : 6;
-			} else if (cs_sv_iprefix(rest, CS_SV("{host}"))) {
-				val = host, skip = 6;
+			} else if (cs_sv_iprefix(rest, CS_SV("{host}")) ||
+				   cs_sv_iprefix(rest, CS_SV("{authority}"))) {
+				val = host, skip = src[i + 1] == 'h' ? 6 : 11;
+			} else if (cs_sv_iprefix(rest, CS_SV("{path}")) && path != NULL) {
+				val = path, skip = 6;
 			} else if (cs_sv_iprefix(rest, CS_SV("{version}"))) {
 				val = CS_VERSION, skip = 9;
 			}
@@ -388,7 +402,7 @@ int cs_disc_request(enum cs_disc_proto p, size_t i, const char *dest, char *buf,
 	if (p == CS_DISC_MDNS)
 		return build_mdns(loaded[fi].text, loaded[fi].len, buf, cap, len);
 	cs_buf_init(&w, CS_DISC_REQ_MAX);
-	if ((r = fill(loaded[fi].text, loaded[fi].len, dest != NULL ? dest : protos[p].group,
+	if ((r = fill(loaded[fi].text, loaded[fi].len, dest != NULL ? dest : protos[p].group, NULL,
 		      &w)) != CS_OK)
 		goto out;
 	if (p == CS_DISC_DHIP) {
@@ -414,6 +428,38 @@ int cs_disc_request(enum cs_disc_proto p, size_t i, const char *dest, char *buf,
 	}
 	r = CS_OK;
 out:
+	cs_buf_free(&w);
+	return r;
+}
+
+int cs_disc_upnp_request(const char *authority, const char *path, char *buf, size_t cap,
+			 size_t *len)
+{
+	struct cs_buf w;
+	size_t fi = NFILES;
+	int r;
+
+	for (size_t f = 0; is_loaded && f < NFILES; f++)
+		if (files[f].proto == CS_DISC_COUNT)
+			fi = f;
+	if (fi == NFILES)
+		return CS_ENOTFOUND;
+	/* The path goes into a request line: printable, no spaces, absolute, bounded. */
+	size_t pn = strlen(path);
+	if (pn == 0 || pn > 512 || path[0] != '/' || strlen(authority) > 21)
+		return CS_EINVAL;
+	for (size_t i = 0; i < pn; i++)
+		if ((unsigned char)path[i] <= 0x20 || (unsigned char)path[i] >= 0x7f)
+			return CS_EINVAL;
+	cs_buf_init(&w, CS_DISC_REQ_MAX);
+	if ((r = fill(loaded[fi].text, loaded[fi].len, authority, path, &w)) == CS_OK) {
+		if (w.len > cap) {
+			r = CS_ETOOBIG;
+		} else {
+			memcpy(buf, w.data, w.len);
+			*len = w.len;
+		}
+	}
 	cs_buf_free(&w);
 	return r;
 }

@@ -87,6 +87,14 @@ int cs_disc_request(enum cs_disc_proto p, size_t i, const char *dest, char *buf,
 		    size_t *len);
 
 /*
+ * The --fetch follow-up for SSDP (data/probes/upnp-description.txt): a GET of path with Host
+ * authority ("192.0.2.7:49152"). CS_EINVAL when path is not an absolute path of printable
+ * characters without spaces (at most 512), CS_ENOTFOUND when nothing is loaded, CS_ETOOBIG.
+ */
+int cs_disc_upnp_request(const char *authority, const char *path, char *buf, size_t cap,
+			 size_t *len);
+
+/*
  * Is p[0..n), received from the protocol's port, a reply (rather than someone's request, our
  * own looped-back multicast, or noise)? Cheap checks only; the parsers judge the rest.
  */

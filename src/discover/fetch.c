@@ -1,14 +1,15 @@
 /*
- * fetch.c - the optional follow-up of `camsweep discover --fetch`: one unauthenticated ONVIF
- * GetDeviceInformation to the device service a WS-Discovery reply advertised (its XAddrs), for
- * every host at once, so that devices which answer it anonymously give their manufacturer,
- * model, firmware and serial (see hosts.h, cs_disc_hosts_fetch).
- *
- * The request is the scanner's own payload file (data/probes/onvif-get-device-information.req:
- * no WS-Security, nothing that changes the device). An XAddr is only followed when it names
- * the very address the reply came from, port 80 unless given, and the path the payload asks
- * for: a device cannot send camsweep to another host. Connections are non-blocking and share
- * one deadline; each response is capped at CS_DISC_FETCH_MAX.
+ * fetch.c - the optional follow-up of `camsweep discover --fetch`, for every host at once (see
+ * hosts.h, cs_disc_hosts_fetch):
+ *   - one unauthenticated ONVIF GetDeviceInformation to the device service a WS-Discovery
+ *     reply advertised (XAddrs), with the scanner's own payload file
+ *     (data/probes/onvif-get-device-information.req: no WS-Security, changes nothing);
+ *   - one GET of the UPnP device description an SSDP reply's LOCATION names
+ *     (data/probes/upnp-description.txt), e.g. LOCATION: http://192.0.2.7:49152/rootDesc.xml
+ * A URL is only followed when it is plain http to the very address the reply came from (and,
+ * for ONVIF, the path the payload asks for): a device cannot send camsweep to another host.
+ * Connections are non-blocking and share one deadline; each response is capped at
+ * CS_DISC_FETCH_MAX.
  */
 #include "discover/hosts.h"
 
@@ -19,6 +20,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -35,14 +37,46 @@ static uint64_t now_ms(void)
 }
 
 /*
- * The port of the first XAddr of reply p[0..n) that is http://<ip>[:port]<path> with ip the
- * host's own address and path the payload's; 0 when there is none.
+ * If url is http://<ip>[:port]<path> with ip exactly the host's address, return the port (80
+ * when not given) and the path in *path; else 0.
+ */
+static uint16_t url_on_host(struct cs_sv url, const char *ip, struct cs_sv *path)
+{
+	if (!cs_sv_iprefix(url, CS_SV("http://")))
+		return 0;
+	struct cs_sv rest = cs_sv_make(url.p + 7, url.n - 7);
+	size_t iplen = strlen(ip);
+	if (rest.n < iplen || memcmp(rest.p, ip, iplen) != 0)
+		return 0;
+	rest = cs_sv_make(rest.p + iplen, rest.n - iplen);
+	uint64_t port = 80;
+	if (rest.n > 0 && rest.p[0] == ':') {
+		size_t k = 1;
+		while (k < rest.n && rest.p[k] >= '0' && rest.p[k] <= '9')
+			k++;
+		if (cs_parse_u64(cs_sv_make(rest.p + 1, k - 1), 65535, &port) != CS_OK || port == 0)
+			return 0;
+		rest = cs_sv_make(rest.p + k, rest.n - k);
+	}
+	if (rest.n == 0 || rest.p[0] != '/')
+		return 0; /* "http://192.0.2.70" is another address, not a path */
+	*path = rest;
+	return (uint16_t)port;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * The port of the first XAddr of WS-Discovery reply p[0..n) on the host with the payload's
+ * path; 0 when there is none.
  * e.g. <d:XAddrs>http://192.0.2.10/onvif/device_service http://[fe80::1]/onvif/...</d:XAddrs>
  */
-static uint16_t xaddr_port(const char *p, size_t n, const char *ip, struct cs_sv path)
+static uint16_t xaddr_port(const char *p, size_t n, const char *ip, struct cs_sv want)
 {
-	struct cs_sv s = cs_sv_make(p, n);
-	long at = cs_sv_find(s, CS_SV("XAddrs>"));
+	long at = cs_sv_find(cs_sv_make(p, n), CS_SV("XAddrs>"));
 	if (at < 0)
 		return 0;
 	const char *q = p + at + 7, *end = p + n;
@@ -50,31 +84,36 @@ static uint16_t xaddr_port(const char *p, size_t n, const char *ip, struct cs_sv
 	if (close != NULL)
 		end = close;
 	while (q < end) {
-		while (q < end && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+		while (q < end && is_space(*q))
 			q++;
 		const char *w = q;
-		while (q < end && !(*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+		while (q < end && !is_space(*q))
 			q++;
-		struct cs_sv url = cs_sv_make(w, (size_t)(q - w));
-		if (!cs_sv_iprefix(url, CS_SV("http://")))
+		struct cs_sv path;
+		uint16_t port = url_on_host(cs_sv_make(w, (size_t)(q - w)), ip, &path);
+		if (port != 0 && cs_sv_eq(path, want))
+			return port;
+	}
+	return 0;
+}
+
+/* The LOCATION of SSDP reply p[0..n) when it is on the host: port, and the path in out. */
+static uint16_t location_port(const char *p, size_t n, const char *ip, char *out, size_t cap)
+{
+	const char *q = p, *end = p + n;
+	while (q < end) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		struct cs_sv line = cs_sv_make(q, (size_t)((nl != NULL ? nl : end) - q));
+		q = nl != NULL ? nl + 1 : end;
+		if (!cs_sv_iprefix(line, CS_SV("LOCATION:")))
 			continue;
-		struct cs_sv rest = cs_sv_make(url.p + 7, url.n - 7);
-		size_t iplen = strlen(ip);
-		if (rest.n < iplen || memcmp(rest.p, ip, iplen) != 0)
-			continue;
-		rest = cs_sv_make(rest.p + iplen, rest.n - iplen);
-		uint64_t port = 80;
-		if (rest.n > 0 && rest.p[0] == ':') {
-			size_t k = 1;
-			while (k < rest.n && rest.p[k] >= '0' && rest.p[k] <= '9')
-				k++;
-			if (cs_parse_u64(cs_sv_make(rest.p + 1, k - 1), 65535, &port) != CS_OK ||
-			    port == 0)
-				continue;
-			rest = cs_sv_make(rest.p + k, rest.n - k);
-		}
-		if (cs_sv_eq(rest, path))
-			return (uint16_t)port;
+		struct cs_sv url = cs_sv_trim(cs_sv_make(line.p + 9, line.n - 9)), path;
+		uint16_t port = url_on_host(url, ip, &path);
+		if (port == 0 || path.n >= cap)
+			return 0;
+		memcpy(out, path.p, path.n);
+		out[path.n] = '\0';
+		return port;
 	}
 	return 0;
 }
@@ -95,6 +134,7 @@ static struct cs_sv payload_path(void)
 
 struct conn {
 	struct cs_disc_host *h;
+	int kind; /* 0 ONVIF, 1 UPnP description */
 	int fd;
 	char req[CS_PROBE_REQ_MAX];
 	size_t reqlen, sent;
@@ -107,9 +147,9 @@ static void finish(struct conn *c)
 		close(c->fd);
 	c->fd = -1;
 	if (c->resp.len > 0) {
-		free(c->h->fetched);
-		c->h->fetched_len = c->resp.len;
-		c->h->fetched = cs_buf_steal(&c->resp); /* transferred */
+		free(c->h->fetched[c->kind]);
+		c->h->fetched_len[c->kind] = c->resp.len;
+		c->h->fetched[c->kind] = cs_buf_steal(&c->resp); /* transferred */
 	}
 	cs_buf_free(&c->resp);
 }
@@ -125,39 +165,57 @@ int cs_disc_hosts_fetch(struct cs_disc_hosts *hs, unsigned timeout_ms, volatile 
 	if (!cs_probe_data_loaded())
 		return cs_err_set(err, CS_EINVAL, "the probe payloads are not loaded");
 	struct cs_sv path = payload_path();
-	if (path.n == 0 || hs->n == 0)
+	if (hs->n == 0)
 		return CS_OK;
-	if ((cs = calloc(hs->n, sizeof(*cs))) == NULL ||
-	    (pf = calloc(hs->n, sizeof(*pf))) == NULL) {
+	if ((cs = calloc(2 * hs->n, sizeof(*cs))) == NULL ||
+	    (pf = calloc(2 * hs->n, sizeof(*pf))) == NULL) {
 		r = cs_err_set(err, CS_ENOMEM, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < hs->n; i++) {
 		struct cs_disc_host *h = &hs->v[i];
-		uint16_t port = 0;
-		for (size_t k = 0; k < h->nr && port == 0; k++)
-			if (h->r[k].proto == CS_DISC_WSD)
-				port = xaddr_port(h->r[k].data, h->r[k].len, h->ip, path);
-		if (port == 0)
-			continue;
-		struct conn *c = &cs[nc];
-		struct cs_probe_target t = {.addr = h->addr, .port = port};
-		memcpy(t.host, h->ip, sizeof(t.host));
-		if (cs_probe_payload(payload, &t, c->req, sizeof(c->req), &c->reqlen) != CS_OK)
-			continue;
-		struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
-		sa.sin_addr.s_addr = htonl(h->addr);
-		c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (c->fd < 0)
-			continue;
-		if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 &&
-		    errno != EINPROGRESS) {
-			close(c->fd);
-			continue;
+		for (int kind = 0; kind < 2; kind++) {
+			struct conn *c = &cs[nc];
+			struct cs_probe_target t = {.addr = h->addr};
+			char upath[600];
+			memcpy(t.host, h->ip, sizeof(t.host));
+			for (size_t k = 0; k < h->nr && t.port == 0; k++) {
+				if (kind == 0 && h->r[k].proto == CS_DISC_WSD && path.n > 0)
+					t.port = xaddr_port(h->r[k].data, h->r[k].len, h->ip, path);
+				if (kind == 1 && h->r[k].proto == CS_DISC_SSDP)
+					t.port = location_port(h->r[k].data, h->r[k].len, h->ip,
+							       upath, sizeof(upath));
+			}
+			if (t.port == 0)
+				continue;
+			if (kind == 0) {
+				if (cs_probe_payload(payload, &t, c->req, sizeof(c->req),
+						     &c->reqlen) != CS_OK)
+					continue;
+			} else {
+				char auth[32];
+				snprintf(auth, sizeof(auth), t.port == 80 ? "%s" : "%s:%u", h->ip,
+					 (unsigned)t.port);
+				if (cs_disc_upnp_request(auth, upath, c->req, sizeof(c->req),
+							 &c->reqlen) != CS_OK)
+					continue;
+			}
+			struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(t.port)};
+			sa.sin_addr.s_addr = htonl(h->addr);
+			c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+			if (c->fd < 0)
+				continue;
+			if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 &&
+			    errno != EINPROGRESS) {
+				close(c->fd);
+				continue;
+			}
+			c->h = h;
+			c->kind = kind;
+			c->sent = 0;
+			cs_buf_init(&c->resp, CS_DISC_FETCH_MAX);
+			nc++;
 		}
-		c->h = h;
-		cs_buf_init(&c->resp, CS_DISC_FETCH_MAX);
-		nc++;
 	}
 	uint64_t deadline = now_ms() + timeout_ms;
 	for (;;) {

@@ -18,7 +18,8 @@ void cs_disc_hosts_free(struct cs_disc_hosts *h)
 	for (size_t i = 0; i < h->n; i++) {
 		for (size_t k = 0; k < h->v[i].nr; k++)
 			free(h->v[i].r[k].data);
-		free(h->v[i].fetched);
+		free(h->v[i].fetched[0]);
+		free(h->v[i].fetched[1]);
 	}
 	free(h->v);
 	memset(h, 0, sizeof(*h));
@@ -109,9 +110,10 @@ size_t cs_disc_host_observe(const struct cs_disc_host *host, struct cs_ident *id
 		    CS_OK)
 			bad++;
 	}
-	if (host->fetched != NULL) {
+	for (size_t k = 0; k < 2; k++) {
 		struct cs_err err;
-		cs_ident_feed(id, CS_IN_HTTP, host->fetched, host->fetched_len, &err);
+		if (host->fetched[k] != NULL)
+			cs_ident_feed(id, CS_IN_HTTP, host->fetched[k], host->fetched_len[k], &err);
 	}
 	cs_ident_set_address(id, host->ip);
 	return bad;

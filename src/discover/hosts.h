@@ -39,8 +39,10 @@ struct cs_disc_host {
 	unsigned protos; /* bit set of protocols that answered */
 	struct cs_disc_stored r[CS_DISC_MAX_REPLIES];
 	size_t nr;
-	char *fetched; /* the follow-up HTTP response (cs_disc_hosts_fetch), or NULL; owned */
-	size_t fetched_len;
+	/* The follow-up HTTP responses (cs_disc_hosts_fetch): [0] ONVIF GetDeviceInformation, [1]
+	 * the UPnP description; NULL when not asked or not answered; owned. */
+	char *fetched[2];
+	size_t fetched_len[2];
 };
 
 struct cs_disc_hosts {
@@ -71,10 +73,11 @@ size_t cs_disc_host_observe(const struct cs_disc_host *host, struct cs_ident *id
 /*
  * The follow-up (fetch.c): for every host whose WS-Discovery reply advertises its own device
  * service (an XAddr http://<its address>[:port]/onvif/device_service), send the scanner's
- * onvif-get-device-information payload (no credentials) and keep the response in
- * host->fetched, which cs_disc_host_observe then feeds as HTTP. All hosts at once, one
- * deadline of timeout_ms. Needs cs_probe_data_load first (CS_EINVAL otherwise). A host that
- * refuses or stays silent just has no follow-up.
+ * onvif-get-device-information payload (no credentials); for every host whose SSDP reply
+ * names a LOCATION on its own address, GET that description (upnp-description.txt). The
+ * responses go to host->fetched[], which cs_disc_host_observe then feeds as HTTP. All at once,
+ * one deadline of timeout_ms. Needs cs_probe_data_load and cs_disc_load first (CS_EINVAL
+ * otherwise). A host that refuses or stays silent just has no follow-up.
  */
 int cs_disc_hosts_fetch(struct cs_disc_hosts *hs, unsigned timeout_ms, volatile int *stop,
 			struct cs_err *err);

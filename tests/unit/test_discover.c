@@ -124,6 +124,18 @@ TEST(discover_requests_are_built_from_the_data_files)
 	CHECK(cs_sv_find(cs_sv_make(a, na),
 			 CS_SV("\x0b_axis-video\x04_tcp\x05local\0\0\x0c\x80\x01")) > 0);
 
+	/* The --fetch GET of a UPnP description: the path goes into the request line only when
+	 * it is an absolute path of printable characters without spaces. */
+	REQUIRE(cs_disc_upnp_request("192.0.2.7:49152", "/rootDesc.xml", a, sizeof(a), &na) ==
+		CS_OK);
+	CHECK(cs_sv_iprefix(cs_sv_make(a, na),
+			    CS_SV("GET /rootDesc.xml HTTP/1.1\r\nHost: 192.0.2.7:49152\r\n")));
+	CHECK(na > 4 && memcmp(a + na - 4, "\r\n\r\n", 4) == 0);
+	CHECK_INT(cs_disc_upnp_request("192.0.2.7", "/a b", a, sizeof(a), &na), CS_EINVAL);
+	CHECK_INT(cs_disc_upnp_request("192.0.2.7", "/a\r\nX: y", a, sizeof(a), &na), CS_EINVAL);
+	CHECK_INT(cs_disc_upnp_request("192.0.2.7", "rootDesc.xml", a, sizeof(a), &na), CS_EINVAL);
+	CHECK_INT(cs_disc_upnp_request("192.0.2.7", "/\x7f", a, sizeof(a), &na), CS_EINVAL);
+
 	/* Caps: a short buffer is refused, never overrun. */
 	CHECK_INT(cs_disc_request(CS_DISC_WSD, 0, NULL, a, 100, &na), CS_ETOOBIG);
 	CHECK_INT(cs_disc_request(CS_DISC_DHIP, 0, NULL, a, 40, &na), CS_ETOOBIG);
@@ -1027,6 +1039,11 @@ static int unicast_in_namespace(void)
 		cs_ident_finish(id, &d);
 		bad += d.manufacturer == NULL || strcmp(d.manufacturer, makers[i]) != 0;
 	}
+	/* Only lo here: discover has no interface to choose and says so, sending nothing. */
+	char *out = NULL, *errs = NULL;
+	bad += cs_test_run_cli("discover --no-store --timeout 0.2", NULL, &out, &errs) != 2;
+	bad += errs == NULL || strstr(errs, "no interface other than loopback") == NULL;
+	free(out), free(errs);
 	/* A stop flag set before the start: returns at once, nothing collected. */
 	volatile int stop = 1;
 	t0 = mono_ms();
@@ -1114,6 +1131,15 @@ TEST(discover_fetch_follows_xaddrs_to_the_same_host_only)
 	CHECK(strstr(log, "198.51.100.14:80/tcp hikvision-relabel 200") != NULL);
 	CHECK(strstr(log, ":80/tcp garbage") == NULL && strstr(log, ":80/tcp lying") == NULL);
 	free(log);
+	/* SSDP LOCATION: the Hikvision and Dahua devices' UPnP descriptions were read, and the
+	 * manufacturer in it is evidence only with --fetch. */
+	log = slurp("sim.log");
+	CHECK(strstr(log, "GET (description) -> 198.51.100.10:49152/tcp hikvision-camera 200"));
+	CHECK(strstr(log, "GET (description) -> 198.51.100.11:49152/tcp dahua-camera 200"));
+	CHECK(strstr(log, "-> 198.51.100.12:49152") == NULL); /* Axis: no SSDP, no LOCATION */
+	free(log);
+	CHECK_INT(has_evidence("fetch.jsonl", "198.51.100.10", "vendor", "Hikvision"), 1);
+	CHECK_INT(has_evidence("all.jsonl", "198.51.100.10", "vendor", "Hikvision"), 0);
 	/* Its firmware as GetDeviceInformation spells it is evidence only with --fetch. */
 	CHECK_INT(has_evidence("fetch.jsonl", "198.51.100.14", "firmware", "V5.5.82 build 190909"),
 		  1);
@@ -1157,10 +1183,32 @@ TEST(discover_fetch_refuses_xaddrs_elsewhere)
 			.addr = 0x7f000001u, .proto = CS_DISC_WSD, .data = reply, .len = (size_t)n};
 		cs_disc_hosts_add(&h, &r);
 	}
+	static const struct {
+		const char *host, *path;
+		bool port_zero;
+	} locations[] = {
+		{"127.0.0.2", "/d.xml", false}, /* another host */
+		{"127.0.0.1", "", false},	/* no path */
+		{"127.0.0.1", "/x", true},	/* port 0 */
+	};
+	for (size_t i = 0; i < CS_ARRAY_SIZE(locations); i++) {
+		int n = snprintf(
+			reply, sizeof(reply),
+			"HTTP/1.1 200 OK\r\nLOCATION: http://%s:%u%s\r\nST: upnp:rootdevice"
+			"\r\n\r\n",
+			locations[i].host, locations[i].port_zero ? 0u : port, locations[i].path);
+		struct cs_udp_reply r = {.addr = 0x7f000001u,
+					 .proto = CS_DISC_SSDP,
+					 .data = reply,
+					 .len = (size_t)n};
+		cs_disc_hosts_add(&h, &r);
+	}
+	REQUIRE(load());
 	CHECK_INT(cs_disc_hosts_fetch(&h, 300, NULL, &err), CS_OK);
+	cs_disc_free();
 	struct pollfd p = {lfd, POLLIN, 0};
 	CHECK_INT(poll(&p, 1, 0), 0); /* nobody connected */
-	CHECK(h.v[0].fetched == NULL);
+	CHECK(h.v[0].fetched[0] == NULL && h.v[0].fetched[1] == NULL);
 
 	cs_disc_hosts_free(&h);
 
@@ -1193,7 +1241,7 @@ TEST(discover_fetch_refuses_xaddrs_elsewhere)
 	int st = 0;
 	waitpid(child, &st, 0);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	CHECK(h.v[0].fetched != NULL && strncmp(h.v[0].fetched, "HTTP/1.1 200 OK", 15) == 0);
+	CHECK(h.v[0].fetched[0] != NULL && strncmp(h.v[0].fetched[0], "HTTP/1.1 200 OK", 15) == 0);
 	cs_disc_hosts_free(&h);
 	cs_probe_data_free();
 	close(lfd);
