@@ -32,7 +32,8 @@ SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 
 LIB_SRC  := $(sort $(wildcard src/common/*.c src/proto/*.c src/ident/*.c src/policy/*.c src/scan/*.c \
                               src/store/*.c src/report/*.c src/findings/*.c \
-                              src/history/*.c src/programme/*.c src/import/*.c))
+                              src/history/*.c src/programme/*.c src/import/*.c \
+                              src/discover/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC:= $(sort $(wildcard bench/identify/*.c))

@@ -40,6 +40,9 @@ static void usage(FILE *f)
 	      "                      namespace whose only interface is lo); an address of the\n"
 	      "                      estate: only that device. Default: one listener per\n"
 	      "                      (address, port) of the estate.\n"
+	      "  --mcast-if IF       answer UDP discovery by multicast, broadcast and unicast on\n"
+	      "                      IF instead (only in a namespace of virtual interfaces;\n"
+	      "                      IF's address with host part h plays 127.0.0.h)\n"
 	      "  --ports LIST        only these persona ports, e.g. 80,554,3702\n"
 	      "  --port-offset N     add N to every port (to run without root)\n"
 	      "  --seed N            varies every device's MAC, serial and model (default 1)\n"
@@ -148,6 +151,7 @@ int main(int argc, char **argv)
 		O_DUMP,
 		O_LIST,
 		O_MAKE,
+		O_MCAST,
 		O_LIVE,
 		O_SELFTEST,
 		O_HELP,
@@ -156,6 +160,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"estate", required_argument, NULL, O_ESTATE},
 		{"bind", required_argument, NULL, O_BIND},
+		{"mcast-if", required_argument, NULL, O_MCAST},
 		{"ports", required_argument, NULL, O_PORTS},
 		{"port-offset", required_argument, NULL, O_OFFSET},
 		{"seed", required_argument, NULL, O_SEED},
@@ -186,6 +191,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case O_ESTATE: opts.estate_path = optarg; break;
 		case O_BIND: opts.bind = optarg; break;
+		case O_MCAST: opts.mcast_if = optarg; break;
 		case O_PORTS:
 			if (parse_ports(optarg) != 0)
 				return 2;
@@ -271,7 +277,8 @@ int main(int argc, char **argv)
 		rc = fflush(stdout) == 0 ? 0 : 1;
 		goto out;
 	}
-	if (sim_serve(&opts, &es, &e) != CS_OK) {
+	if ((opts.mcast_if != NULL ? sim_mcast_serve(&opts, &es, &e) : sim_serve(&opts, &es, &e)) !=
+	    CS_OK) {
 		fprintf(stderr, "camsweep-sim: %s\n", e.msg);
 		goto out;
 	}

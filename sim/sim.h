@@ -257,7 +257,8 @@ int sim_selftest(FILE *f);
 /* The server (server.c). */
 struct sim_opts {
 	const char *estate_path;
-	const char *bind; /* NULL: one listener per (address, port) */
+	const char *bind;     /* NULL: one listener per (address, port) */
+	const char *mcast_if; /* non-NULL: serve multicast discovery on this interface (mcast.c) */
 	int port_offset;
 	uint64_t seed;
 	bool ports_filter[65536]; /* only these persona ports, when any_port_filter */
@@ -271,6 +272,9 @@ struct sim_opts {
 };
 
 int sim_serve(const struct sim_opts *o, const struct sim_estate *es, struct cs_err *e);
+
+/* Serve UDP discovery (multicast, broadcast, unicast) on o->mcast_if, inside a namespace. */
+int sim_mcast_serve(const struct sim_opts *o, const struct sim_estate *es, struct cs_err *e);
 
 /* Is the process in a network namespace whose only interface is lo? Brings lo up if down. */
 int sim_netns_check(struct cs_err *e);
