@@ -66,7 +66,7 @@ const struct cs_cli_cmd cs_cmd_scan = {
 	"                       targets split the space exactly, each address in one shard\n"
 	"  --seed N             the order's seed (default: random, recorded for --resume)\n"
 	"  --udp[=LIST]         UDP discovery inquiries to every live host: all of them, or\n"
-	"                       LIST (ubnt; default: ubnt)\n"
+	"                       LIST (wsd, ubnt, sadp, dhip, ssdp; default: wsd,ubnt)\n"
 	"  --no-udp             no UDP inquiries\n"
 	"  --thorough           try every port of every address, and ask every question of every\n"
 	"                       port: without it an address whose first ports neither accept nor\n"

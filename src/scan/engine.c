@@ -13,6 +13,7 @@
  */
 #include "scan/scan.h"
 
+#include "discover/discover.h"
 #include "ident/ident.h"
 #include "policy/policy.h"
 #include "scan/perm.h"
@@ -1017,6 +1018,10 @@ int cs_scan_run(const struct cs_targets *t, const struct cs_scan_opts *o, const 
 	e.targets = t;
 	if ((r = cs_probe_data_load(opts.data_dir, err)) != CS_OK)
 		return r;
+	if (opts.nudp > 0 && (r = cs_disc_load(opts.data_dir, err)) != CS_OK) {
+		cs_probe_data_free();
+		return r;
+	}
 	if ((r = cs_ident_new(&e.id, kb)) != CS_OK) {
 		r = cs_err_set(err, r, "out of memory");
 		goto out;
@@ -1097,5 +1102,6 @@ out:
 	SSL_CTX_free(e.ssl_ctx);
 	cs_ident_free(e.id);
 	cs_probe_data_free();
+	cs_disc_free();
 	return r;
 }

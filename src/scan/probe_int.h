@@ -14,6 +14,10 @@ extern const struct cs_probe cs_probe_hik_sdk;	   /* probe_hik.c */
 extern const struct cs_probe cs_probe_dahua_dvrip; /* probe_dahua.c */
 extern const struct cs_probe cs_probe_tls;	   /* probe_tls.c */
 extern const struct cs_probe cs_probe_ubnt;	   /* probe_udp.c */
+extern const struct cs_probe cs_probe_udp_WSD;	   /* probe_udp.c */
+extern const struct cs_probe cs_probe_udp_SADP;	   /* probe_udp.c */
+extern const struct cs_probe cs_probe_udp_DHIP;	   /* probe_udp.c */
+extern const struct cs_probe cs_probe_udp_SSDP;	   /* probe_udp.c */
 
 /*
  * Is the HTTP (rtsp false) or RTSP (rtsp true) response in buf[0..len) whole? The head must be

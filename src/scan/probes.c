@@ -21,10 +21,13 @@ const size_t cs_nprobes = CS_ARRAY_SIZE(cs_probes);
 
 /* The UDP probes (probe_udp.c), and those a scan sends by default (docs/scan.md). */
 const struct cs_probe *const cs_udp_probes[] = {
-	&cs_probe_ubnt,
+	&cs_probe_udp_WSD,  &cs_probe_ubnt,	&cs_probe_udp_SADP,
+	&cs_probe_udp_DHIP, &cs_probe_udp_SSDP,
 };
 const size_t cs_nudp_probes = CS_ARRAY_SIZE(cs_udp_probes);
-const char *const cs_default_udp_probes[] = {"ubnt"};
+/* WS-Discovery: what ONVIF cameras of every maker answer; Ubiquiti's: what UniFi cameras say
+ * instead of a web page. The vendor inquiries (sadp, dhip) and SSDP come with --udp. */
+const char *const cs_default_udp_probes[] = {"wsd", "ubnt"};
 const size_t cs_ndefault_udp_probes = CS_ARRAY_SIZE(cs_default_udp_probes);
 
 /*

@@ -3,6 +3,7 @@
 # camsweep's sweeps of it. Packets never leave the namespace. Writes results into $1.
 #   full.jsonl            one whole sweep, recorded in $1/inv.db
 #   thorough.jsonl        the same sweep asking every question (--thorough)
+#   udp.jsonl             the Hikvision and Dahua devices with every UDP inquiry (--udp)
 #   shard-{1,2,3}.jsonl   the same space split three ways (same seed)
 #   resumed-*.jsonl       a sweep interrupted by SIGINT, then --resume'd
 set -u
@@ -23,6 +24,8 @@ echo "$?" >"$out/full.rc"
 # Every question to every port (--thorough): the verdicts must not change, only the cost.
 "$bin" scan "${common[@]}" --no-store --thorough 127.55.0.0/27 >"$out/thorough.jsonl" \
 	2>"$out/thorough.err"
+# Every UDP inquiry (--udp) to the Hikvision and Dahua devices: SADP and DHIP name serials.
+"$bin" scan "${common[@]}" --no-store --udp 127.55.0.1-8 >"$out/udp.jsonl" 2>"$out/udp.err"
 for i in 1 2 3; do
 	"$bin" scan "${common[@]}" --no-store --shard "$i/3" 127.55.0.0/27 >"$out/shard-$i.jsonl" 2>/dev/null
 done

@@ -1383,8 +1383,9 @@ TEST(probe_http_skips_only_questions_that_cannot_change_the_verdict)
 TEST(probe_udp_probes_send_one_inquiry)
 {
 	struct cs_err err;
-	REQUIRE(cs_probe_data_load(getenv("CS_DATA_DIR") ? getenv("CS_DATA_DIR") : "data", &err) ==
-		CS_OK);
+	const char *dd = getenv("CS_DATA_DIR") ? getenv("CS_DATA_DIR") : "data";
+	REQUIRE(cs_probe_data_load(dd, &err) == CS_OK);
+	REQUIRE(cs_disc_load(dd, &err) == CS_OK);
 	struct cs_probe_target t = {0x7f000001, 10001, "127.0.0.1", false};
 	char buf[CS_PROBE_REQ_MAX];
 	size_t len = 0;
@@ -1415,4 +1416,5 @@ TEST(probe_udp_probes_send_one_inquiry)
 	CHECK_INT(len, 4);
 	CHECK(memcmp(buf, "\x01\x00\x00\x00", 4) == 0);
 	cs_probe_data_free();
+	cs_disc_free();
 }

@@ -303,3 +303,47 @@ TEST(scan_skipped_questions_change_no_verdict)
 	free_all(a, na);
 	free_all(b, nb);
 }
+
+/* Does device d list a UDP port that answered as proto? */
+static bool has_udp(json_t *d, const char *proto)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(d, "ports"), i, p)
+	{
+		if (strcmp(s(p, "transport"), "udp") == 0 && strcmp(s(p, "proto"), proto) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* UDP inquiries: WS-Discovery by default; with --udp, SADP and DHIP, which carry serials. */
+TEST(scan_udp_inquiries_answered)
+{
+	json_t *v[300], *u[32];
+	if (!run_sweeps())
+		return;
+	size_t n = load("full.jsonl", v, 300), nu = load("udp.jsonl", u, 32);
+	json_t *hik = find(v, n, "127.55.0.1"), *axis = find(v, n, "127.55.0.10");
+	REQUIRE(hik != NULL && axis != NULL);
+	CHECK(has_udp(hik, "wsd"));
+	CHECK(has_udp(axis, "wsd"));
+	CHECK(!has_udp(hik, "sadp")); /* not a default inquiry */
+	CHECK_INT(nu, 8);
+	for (int k = 1; k <= 8; k++) {
+		char ip[16];
+		snprintf(ip, sizeof(ip), "127.55.0.%d", k);
+		json_t *d = find(u, nu, ip);
+		if (d == NULL) {
+			cs_test_fail(__FILE__, __LINE__, "%s missing from the --udp sweep", ip);
+			continue;
+		}
+		bool hikvision = strcmp(s(d, "manufacturer"), "Hikvision") == 0;
+		CHECK(has_udp(d, hikvision ? "sadp" : "dhip"));
+		CHECK(s(d, "serial") != NULL);
+		if (cs_test_failed_now())
+			printf("  at %s\n", ip);
+	}
+	free_all(v, n);
+	free_all(u, nu);
+}
