@@ -36,6 +36,7 @@ enum { CS_EXIT_OK = 0, CS_EXIT_FAIL = 1, CS_EXIT_USAGE = 2 };
 extern const struct cs_cli_cmd cs_cmd_identify;
 extern const struct cs_cli_cmd cs_cmd_devices;
 extern const struct cs_cli_cmd cs_cmd_scan;
+extern const struct cs_cli_cmd cs_cmd_pcap;
 extern const struct cs_cli_cmd cs_cmd_version;
 extern const struct cs_cli_cmd cs_cmd_help;
 

@@ -12,7 +12,8 @@
 struct cs_cli_globals cs_cli_globals;
 
 static const struct cs_cli_cmd *const commands[] = {
-	&cs_cmd_scan, &cs_cmd_identify, &cs_cmd_devices, &cs_cmd_help, &cs_cmd_version,
+	&cs_cmd_scan,	 &cs_cmd_pcap, &cs_cmd_identify,
+	&cs_cmd_devices, &cs_cmd_help, &cs_cmd_version,
 };
 
 static const struct cs_cli_cmd *find(const char *name)
