@@ -7,6 +7,7 @@
 #include "pcap/decode.h"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -99,12 +100,26 @@ int cs_capture_live(struct cs_passive *pa, const char *ifname, uint64_t count, d
 	}
 	if ((r = check_link(pc, ifname, res, err)) != CS_OK)
 		goto out;
+	/*
+	 * Non-blocking reads and our own poll(): a read timeout alone does not wake a quiet
+	 * interface on every platform, and --duration must end the capture on time.
+	 */
+	int fd = pcap_get_selectable_fd(pc);
+	if (fd < 0 || pcap_setnonblock(pc, 1, ebuf) != 0) {
+		r = cs_err_set(err, CS_EIO, "%s: cannot poll the capture", ifname);
+		goto out;
+	}
 	double end = duration > 0 ? now_s() + duration : 0;
-	while ((stop == NULL || !*stop) && (count == 0 || res->frames < count) &&
-	       (end == 0 || now_s() < end)) {
+	while ((stop == NULL || !*stop) && (count == 0 || res->frames < count)) {
+		double left = end > 0 ? end - now_s() : 0.2;
+		if (end > 0 && left <= 0)
+			break;
 		r = pcap_next_ex(pc, &ph, &data);
-		if (r == 0)
+		if (r == 0) {
+			struct pollfd pfd = {fd, POLLIN, 0};
+			poll(&pfd, 1, left > 0.2 ? 200 : (int)(left * 1000) + 1);
 			continue;
+		}
 		if (r != 1) {
 			res->cut = true;
 			snprintf(res->warning, sizeof(res->warning), "%s", pcap_geterr(pc));
