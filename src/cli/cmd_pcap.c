@@ -53,7 +53,7 @@ const struct cs_cli_cmd cs_cmd_pcap = {
 	"\n"
 	"jsonl lines carry the keys of `camsweep scan` plus ips and contacts_vendor_cloud\n"
 	"(docs/pcap.md). Exit status: 0 done (also for a capture cut short: a warning is\n"
-	"printed), 1 failure, 2 usage.\n"
+	"printed), 1 failure, 2 usage, 130 interrupted while reading files.\n"
 	"\n"
 	"Examples:\n"
 	"  camsweep pcap --no-store site-a.pcapng\n"
@@ -439,7 +439,7 @@ static int run(int argc, char **argv)
 	} else {
 		for (int i = optind; i < argc && !stop_flag; i++) {
 			struct cs_capture_result res;
-			if (cs_capture_file(pa, argv[i], &res, &err) != CS_OK) {
+			if (cs_capture_file(pa, argv[i], &stop_flag, &res, &err) != CS_OK) {
 				fprintf(stderr, "camsweep pcap: %s\n", err.msg);
 				continue;
 			}
@@ -524,7 +524,10 @@ static int run(int argc, char **argv)
 			(unsigned long long)ps->flows_gave_up,
 			(unsigned long long)ps->hosts_dropped);
 	fputc('\n', stderr);
-	rc = readable < (live != NULL ? 1 : argc - optind) ? CS_EXIT_FAIL : CS_EXIT_OK;
+	/* Ctrl-C ends a live capture normally; it interrupts the reading of files. */
+	rc = stop_flag && live == NULL			     ? 130
+	     : readable < (live != NULL ? 1 : argc - optind) ? CS_EXIT_FAIL
+							     : CS_EXIT_OK;
 	goto out;
 badnum:
 	fprintf(stderr, "camsweep pcap: bad number '%s'\n", optarg);

@@ -40,8 +40,8 @@ static int check_link(pcap_t *pc, const char *what, struct cs_capture_result *re
 	return CS_OK;
 }
 
-int cs_capture_file(struct cs_passive *pa, const char *path, struct cs_capture_result *res,
-		    struct cs_err *err)
+int cs_capture_file(struct cs_passive *pa, const char *path, volatile int *stop,
+		    struct cs_capture_result *res, struct cs_err *err)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct pcap_pkthdr *ph;
@@ -54,7 +54,7 @@ int cs_capture_file(struct cs_passive *pa, const char *path, struct cs_capture_r
 		return cs_err_set(err, CS_EIO, "%s: %s", path, ebuf);
 	if ((r = check_link(pc, path, res, err)) != CS_OK)
 		goto out;
-	while ((r = pcap_next_ex(pc, &ph, &data)) == 1) {
+	while ((stop == NULL || !*stop) && (r = pcap_next_ex(pc, &ph, &data)) == 1) {
 		size_t n = ph->caplen;
 		res->frames++;
 		cs_passive_frame(pa, res->link, data, n);

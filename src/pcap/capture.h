@@ -22,10 +22,11 @@ struct cs_capture_result {
 	char warning[256]; /* why, when cut */
 };
 
-/* Read every frame of the capture file at path. CS_EIO when it cannot be opened or is not a
- * capture, CS_EUNSUPP for a link type camsweep does not decode. */
-int cs_capture_file(struct cs_passive *pa, const char *path, struct cs_capture_result *res,
-		    struct cs_err *err);
+/* Read every frame of the capture file at path, or until *stop (may be NULL) becomes non-zero.
+ * CS_EIO when it cannot be opened or is not a capture, CS_EUNSUPP for a link type camsweep does
+ * not decode. */
+int cs_capture_file(struct cs_passive *pa, const char *path, volatile int *stop,
+		    struct cs_capture_result *res, struct cs_err *err);
 
 /*
  * Capture on interface ifname until count frames (0: no limit), duration seconds (0: no

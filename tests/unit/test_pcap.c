@@ -568,3 +568,52 @@ TEST(pcap_live_on_loopback_namespace)
 	unlink(cmd);
 	rmdir(dir);
 }
+
+static void le32w(FILE *f, uint32_t v)
+{
+	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+	fwrite(b, 1, 4, f);
+}
+
+/* pcapng (section header, interface description, one enhanced packet block), written by hand:
+ * libpcap's dumper only writes pcap. */
+TEST(pcap_reads_pcapng)
+{
+	if (!have_binary())
+		return;
+	char *dir = tmpdir(), path[128];
+	REQUIRE(dir != NULL);
+	snprintf(path, sizeof(path), "%s/ssdp.pcapng", dir);
+	const char notify[] = "NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
+			      "SERVER: Linux,    UPnP/1.0 DCS-935L/1.0\r\nNTS: ssdp:alive\r\n\r\n";
+	static const struct fr_addr dl = {
+		{0xb0, 0xc5, 0x54, 0x25, 0x5b, 0x0e}, 6, {0xfe, 0x80, [15] = 1}, 1900};
+	struct fr_addr d = at(mcast, 1900);
+	d.ver = 6;
+	memset(d.ip, 0, 16);
+	d.ip[0] = 0xff, d.ip[1] = 0x02, d.ip[15] = 0x0c;
+	fr_udp(&fr, &dl, &d, 0, notify, sizeof(notify) - 1);
+	FILE *f = fopen(path, "wb");
+	REQUIRE(f != NULL);
+	le32w(f, 0x0a0d0d0a), le32w(f, 28), le32w(f, 0x1a2b3c4d), le32w(f, 1);
+	le32w(f, 0xffffffff), le32w(f, 0xffffffff), le32w(f, 28);
+	le32w(f, 1), le32w(f, 20), le32w(f, 1), le32w(f, 65535), le32w(f, 20);
+	size_t pad = (4 - fr.n % 4) % 4;
+	uint32_t tot = (uint32_t)(32 + fr.n + pad);
+	le32w(f, 6), le32w(f, tot), le32w(f, 0), le32w(f, 0), le32w(f, 0);
+	le32w(f, (uint32_t)fr.n), le32w(f, (uint32_t)fr.n);
+	fwrite(fr.b, 1, fr.n, f);
+	fwrite("\0\0\0", 1, pad, f);
+	le32w(f, tot);
+	fclose(f);
+	int st;
+	json_t *all = run_pcap(path, &st, NULL);
+	CHECK_INT(st, 0);
+	json_t *dev = by_mac(all, "b0:c5:54:25:5b:0e");
+	REQUIRE(dev != NULL);
+	CHECK_STR(str(dev, "model"), "DCS-935L");
+	CHECK_STR(str(dev, "ip"), "fe80::1");
+	json_decref(all);
+	unlink(path);
+	rmdir(dir);
+}
