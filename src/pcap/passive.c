@@ -37,7 +37,7 @@ enum { FROM_NONE, FROM_DHCP, FROM_DHCP_PRL, FROM_HTTP_REQ, FROM_RTSP_REQ };
 struct host {
 	struct host *hnext, *order_next;
 	uint8_t ktype, key[16];
-	bool has_mac, mac_fed;
+	bool has_mac;
 	uint8_t mac[6];
 	uint8_t nip4, nip6;
 	uint8_t ip4[CS_PASSIVE_MAX_IPS][4];
@@ -129,6 +129,9 @@ static bool ip_unspecified(int ver, const uint8_t *ip)
 
 /* ---- hosts ---- */
 
+static void host_input(struct cs_passive *pa, struct host *h, int how, int kind, int from,
+		       const void *p, size_t n);
+
 static struct host *host_get(struct cs_passive *pa, uint8_t ktype, const uint8_t *key)
 {
 	size_t kl = ktype == KEY_MAC ? 6 : ktype == KEY_IP4 ? 4 : 16;
@@ -163,6 +166,12 @@ static struct host *host_get(struct cs_passive *pa, uint8_t ktype, const uint8_t
 		pa->first = h;
 	pa->last = h;
 	pa->st.hosts++;
+	if (ktype == KEY_MAC) {
+		/* Its MAC is the first thing a host says, even one that only receives. */
+		char m[18];
+		cs_mac_format(h->mac, m);
+		host_input(pa, h, IN_FEED, CS_IN_MAC, FROM_NONE, m, 17);
+	}
 	return pa->cache = h;
 }
 
@@ -344,8 +353,12 @@ static void on_dns(struct cs_passive *pa, struct host *src, const struct cs_pkt 
 			which = i;
 	for (size_t i = 0; e != NULL && i < d.naddrs; i++)
 		cip_put(pa, d.addrs[i].ver, d.addrs[i].ip, e, d.names[which]);
-	if (e != NULL)
-		check_name(pa, host_of(pa, k, false), cs_sv_cstr(d.names[which]), "dns");
+	if (e != NULL) {
+		struct host *dst = host_of(pa, k, false);
+		if (dst != NULL && dst->ktype == KEY_MAC)
+			host_add_ip(dst, k->ipver, k->dst_ip);
+		check_name(pa, dst, cs_sv_cstr(d.names[which]), "dns");
+	}
 }
 
 static bool has_str(const uint8_t *p, size_t n, const char *s)
@@ -774,12 +787,6 @@ void cs_passive_frame(struct cs_passive *pa, int link, const uint8_t *p, size_t 
 	struct host *src = host_of(pa, &k, true);
 	if (src != NULL) {
 		src->packets++;
-		if (src->has_mac && !src->mac_fed) {
-			char m[18];
-			src->mac_fed = true;
-			cs_mac_format(src->mac, m);
-			host_input(pa, src, IN_FEED, CS_IN_MAC, FROM_NONE, m, 17);
-		}
 		if (k.ipver != 0 && src->ktype == KEY_MAC)
 			host_add_ip(src, k.ipver, k.src_ip);
 		else if (k.ipver != 0 && (src->nip4 | src->nip6) == 0)

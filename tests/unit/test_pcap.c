@@ -617,3 +617,83 @@ TEST(pcap_reads_pcapng)
 	unlink(path);
 	rmdir(dir);
 }
+
+/* Vendor cloud contacts by TLS server name, HTTP Host, and a connection to an address that a
+ * DNS answer gave for a cloud name (the connecting host never asked DNS itself). */
+TEST(pcap_cloud_contacts_sni_host_and_connect)
+{
+	if (!have_binary())
+		return;
+	char *dir = tmpdir(), path[128];
+	REQUIRE(dir != NULL);
+	snprintf(path, sizeof(path), "%s/cloud.pcap", dir);
+	struct fr_file *w = fr_open(path, 1);
+	REQUIRE(w != NULL);
+	struct fr_addr cloud = {{0x02, 0, 0, 0, 0, 0xfe}, 4, {203, 0, 113, 9}, 443};
+	/* Dahua camera: a ClientHello naming an Imou server. Up to the extensions' length: */
+	static const uint8_t head[52] = {22, 3, 1, 0,	 0, 1, 0, 0, 0, 3, 3, [11 ... 42] = 7,
+					 0,  0, 2, 0x13, 1, 1, 0};
+	static const char name[] = "p2p.imoulife.com";
+	struct fr_addr s = at(dahua, 41000);
+	uint8_t chn[200];
+	size_t o = sizeof(head);
+	memcpy(chn, head, sizeof(head));
+	size_t nl = sizeof(name) - 1;
+	chn[o++] = 0, chn[o++] = 0;			    /* ext type server_name */
+	chn[o++] = 0, chn[o++] = (uint8_t)(nl + 5);	    /* ext len */
+	chn[o++] = 0, chn[o++] = (uint8_t)(nl + 3);	    /* list len */
+	chn[o++] = 0, chn[o++] = 0, chn[o++] = (uint8_t)nl; /* host_name, len */
+	memcpy(chn + o, name, nl);
+	o += nl;
+	chn[3] = 0, chn[4] = (uint8_t)(o - 5);
+	chn[6] = 0, chn[7] = 0, chn[8] = (uint8_t)(o - 9);
+	chn[50] = 0, chn[51] = (uint8_t)(o - 52);
+	fr_tcp(&fr, &s, &cloud, 0x02, 7, NULL, 0);
+	fr_write(w, &fr, FR_MAX);
+	fr_tcp(&fr, &s, &cloud, 0x18, 8, chn, o);
+	fr_write(w, &fr, FR_MAX);
+	/* Hikvision camera: HTTP request with a Host header of EZVIZ's cloud. */
+	const char req[] = "POST /api HTTP/1.1\r\nHost: litedev.ezvizlife.com:80\r\n\r\n";
+	struct fr_addr hs = at(hik, 42000), hd = cloud;
+	hd.port = 80;
+	fr_tcp(&fr, &hs, &hd, 0x18, 1, req, sizeof(req) - 1);
+	fr_write(w, &fr, FR_MAX);
+	/* The resolver answers the PC: xmeye.net is 198.51.100.77; a third camera connects. */
+	uint8_t ans[] = {0x12, 0x34, 0x81, 0x80, 0,   1,   0,	1, 0, 0,   0,  0,   5,	  'x',	'm',
+			 'e',  'y',  'e',  3,	 'n', 'e', 't', 0, 0, 1,   0,  1,   0xc0, 0x0c, 0,
+			 1,    0,    1,	   0,	 0,   0,   60,	0, 4, 198, 51, 100, 77};
+	struct fr_addr res = at(pc, 53), q = at(pc, 33333);
+	res.ip[3] = 1, res.mac[5] = 0x53;
+	fr_udp(&fr, &res, &q, 0, ans, sizeof(ans));
+	fr_write(w, &fr, FR_MAX);
+	struct fr_addr xm = {{0x00, 0x12, 0x41, 0, 0, 1}, 4, {192, 168, 1, 150}, 43000};
+	struct fr_addr xs = {{0x02, 0, 0, 0, 0, 0xfe}, 4, {198, 51, 100, 77}, 34567};
+	fr_tcp(&fr, &xm, &xs, 0x02, 1, NULL, 0);
+	fr_write(w, &fr, FR_MAX);
+	fr_close(w);
+	int st;
+	json_t *all = run_pcap(path, &st, NULL);
+	CHECK_INT(st, 0);
+	struct {
+		const char *mac, *service, *seen;
+	} want[] = {{"3c:ef:8c:61:01:c0", "Imou cloud", "tls-sni"},
+		    {"58:50:ed:1f:e3:85", "EZVIZ cloud", "http-host"},
+		    {"00:12:41:00:00:01", "XMEye cloud", "connect"}};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		json_t *dev = by_mac(all, want[i].mac);
+		CHECK(dev != NULL);
+		if (dev == NULL)
+			continue;
+		json_t *c = json_array_get(json_object_get(dev, "contacts_vendor_cloud"), 0);
+		CHECK_STR(str(c, "service"), want[i].service);
+		CHECK_STR(str(c, "seen_in"), want[i].seen);
+	}
+	/* The PC is flagged too: it received the answer for xmeye.net. */
+	json_t *p = by_mac(all, "02:00:00:00:00:01");
+	CHECK(p != NULL && json_array_size(json_object_get(p, "contacts_vendor_cloud")) == 1);
+	if (cs_test_failed_now())
+		json_dumpf(all, stdout, JSON_INDENT(1));
+	json_decref(all);
+	unlink(path);
+	rmdir(dir);
+}

@@ -3,6 +3,7 @@
  * bytes: each input is cut at every length and placed to end on a guard page (any over-read
  * crashes), then mutated at random and fed through the whole passive pipeline.
  */
+#include "ident/ident.h"
 #include "pcap/decode.h"
 #include "pcap/passive.h"
 #include "pcap/wire.h"
@@ -164,4 +165,100 @@ TEST(pcap_mutation_smoke)
 	CHECK_INT(st->packets, 20000);
 	CHECK(st->hosts <= 64);
 	cs_passive_free(pa);
+}
+
+/* 802.1ad outer + 802.1Q inner tag; an IPv6 non-first fragment; an IPv4 one. */
+TEST(pcap_decode_qinq_and_fragments)
+{
+	struct cs_pkt k;
+	static const uint8_t pl[] = "x";
+	fr_udp(&fr, &a, &b, 100, pl, 1);
+	/* Make the tag 802.1ad and add an inner 802.1Q tag (vlan 200). */
+	memmove(fr.b + 20, fr.b + 16, fr.n - 16);
+	fr.b[12] = 0x88, fr.b[13] = 0xa8;
+	fr.b[16] = 0x81, fr.b[17] = 0x00, fr.b[18] = 0x00, fr.b[19] = 200;
+	fr.n += 4;
+	REQUIRE(cs_pkt_decode(1, fr.b, fr.n, &k) == CS_OK);
+	CHECK_INT(k.nvlan, 2);
+	CHECK_INT(k.vlan, 100);
+	CHECK_INT(k.l4, 17);
+	CHECK_INT(k.dport, 53);
+	CHECK_INT(k.plen, 1);
+
+	/* IPv4: offset 185 (x8 bytes), not the first fragment. */
+	fr_udp(&fr, &a, &b, 0, pl, 1);
+	fr.b[14 + 6] = 0x00, fr.b[14 + 7] = 185;
+	REQUIRE(cs_pkt_decode(1, fr.b, fr.n, &k) == CS_OK);
+	CHECK(k.frag_later);
+	CHECK_INT(k.l4, 0);
+
+	/* IPv6 with a fragment header at offset 1448. */
+	struct fr_addr a6 = a, b6 = b;
+	a6.ver = b6.ver = 6;
+	fr_udp(&fr, &a6, &b6, 0, pl, 1);
+	size_t ip = 14;
+	memmove(fr.b + ip + 48, fr.b + ip + 40, fr.n - ip - 40);
+	fr.b[ip + 6] = 44;
+	uint8_t *fh = fr.b + ip + 40;
+	fh[0] = 17, fh[1] = 0, fh[2] = (uint8_t)((1448 >> 8) & 0xff),
+	fh[3] = (uint8_t)(1448 & 0xf8);
+	fh[4] = fh[5] = fh[6] = 0, fh[7] = 1;
+	fr.b[ip + 5] += 8;
+	fr.n += 8;
+	REQUIRE(cs_pkt_decode(1, fr.b, fr.n, &k) == CS_OK);
+	CHECK_INT(k.ipver, 6);
+	CHECK(k.frag_later);
+	CHECK_INT(k.l4, 0);
+	/* The first fragment (offset 0, more to come) is decoded and marked. */
+	fh[2] = 0, fh[3] = 1;
+	REQUIRE(cs_pkt_decode(1, fr.b, fr.n, &k) == CS_OK);
+	CHECK(k.frag_first);
+	CHECK_INT(k.l4, 17);
+}
+
+static int count_host(void *ctx, const struct cs_passive_host *h, struct cs_device *d)
+{
+	(void)h, (void)d;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* The host and flow caps hold, and evicting a flow finishes it rather than losing it. */
+TEST(pcap_caps_hosts_and_flows)
+{
+	struct cs_kb *kb = NULL;
+	struct cs_ident *id = NULL;
+	struct cs_passive *pa = NULL;
+	struct cs_kb_opts ko = {getenv("CS_DATA_DIR") ? getenv("CS_DATA_DIR") : "data", "", NULL};
+	REQUIRE(cs_kb_load(&kb, &ko, NULL) == CS_OK);
+	REQUIRE(cs_ident_new(&id, kb) == CS_OK);
+	struct cs_passive_opts o = {3, 2, 4096};
+	REQUIRE(cs_passive_new(&pa, &o, NULL, NULL) == CS_OK);
+	static const char resp[] = "HTTP/1.1 200 OK\r\nServer: App-webs/\r\n"
+				   "Content-Length: 100\r\n\r\n";
+	/* Three servers answer; their heads are complete but the bodies never come. */
+	for (int i = 0; i < 3; i++) {
+		struct fr_addr s = a, c = b;
+		s.mac[5] = (uint8_t)i, s.ip[3] = (uint8_t)(70 + i), s.port = 80, c.port = 40000;
+		fr_tcp(&fr, &s, &c, 0x18, 1, resp, sizeof(resp) - 1);
+		cs_passive_frame(pa, 1, fr.b, fr.n);
+	}
+	/* More senders than the host table holds. */
+	for (int i = 0; i < 5; i++) {
+		struct fr_addr s = a;
+		s.mac[4] = 0x77, s.mac[5] = (uint8_t)i;
+		fr_udp(&fr, &s, &b, 0, "y", 1);
+		cs_passive_frame(pa, 1, fr.b, fr.n);
+	}
+	const struct cs_passive_stats *st = cs_passive_stats(pa);
+	CHECK_INT(st->hosts, 3);
+	CHECK(st->hosts_dropped >= 5);
+	CHECK_INT(st->flows, 3);
+	CHECK_INT(st->flows_evicted, 1);
+	int n = 0;
+	CHECK_INT(cs_passive_finish(pa, id, count_host, &n), 0);
+	CHECK_INT(n, 3); /* each server still reported: the evicted flow was analysed */
+	cs_passive_free(pa);
+	cs_ident_free(id);
+	cs_kb_free(kb);
 }
