@@ -255,8 +255,11 @@ static int on_host(void *ctx, const struct cs_passive_host *h, struct cs_device 
 			struct cs_buf cell;
 			cs_buf_init(&cell, 256);
 			cs_term_safe(&cell, cols[i], w[i]);
-			cs_buf_printf(&line, "%-*s ", (int)w[i],
-				      cell.data != NULL ? cell.data : "");
+			if (i + 1 < CS_ARRAY_SIZE(cols))
+				cs_buf_printf(&line, "%-*s ", (int)w[i],
+					      cell.data != NULL ? cell.data : "");
+			else /* no padding after the last column */
+				cs_buf_puts(&line, cell.data != NULL ? cell.data : "");
 			cs_buf_free(&cell);
 		}
 		if (line.data != NULL) {

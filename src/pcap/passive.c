@@ -496,7 +496,11 @@ static void dir_try(struct cs_passive *pa, struct flow *f, int side, bool final)
 	bool full = final || n >= pa->o.stream_cap;
 	if (d->state != DIR_COLLECT)
 		return;
-	if (h == NULL || n == 0) {
+	if (h == NULL) { /* the host table is full: nobody to tell */
+		dir_close(d);
+		return;
+	}
+	if (n == 0) {
 		if (full)
 			dir_close(d);
 		return;
