@@ -11,7 +11,7 @@
 #   make check-style  clang-format and the banned-function check
 
 CC       ?= cc
-PKGS     := libpcre2-8 sqlite3 expat jansson libssl libcrypto zlib
+PKGS     := libpcre2-8 sqlite3 expat jansson libssl libcrypto zlib libpcap
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
@@ -33,7 +33,7 @@ SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 LIB_SRC  := $(sort $(wildcard src/common/*.c src/proto/*.c src/ident/*.c src/policy/*.c src/scan/*.c \
                               src/store/*.c src/report/*.c src/findings/*.c \
                               src/history/*.c src/programme/*.c src/import/*.c \
-                              src/discover/*.c))
+                              src/discover/*.c src/pcap/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 BENCH_SRC:= $(sort $(wildcard bench/identify/*.c))

@@ -48,6 +48,7 @@ extern const struct cs_cli_cmd cs_cmd_audit;
 extern const struct cs_cli_cmd cs_cmd_import;
 extern const struct cs_cli_cmd cs_cmd_report;
 extern const struct cs_cli_cmd cs_cmd_discover;
+extern const struct cs_cli_cmd cs_cmd_pcap;
 extern const struct cs_cli_cmd cs_cmd_version;
 extern const struct cs_cli_cmd cs_cmd_help;
 

@@ -12,10 +12,10 @@
 struct cs_cli_globals cs_cli_globals;
 
 static const struct cs_cli_cmd *const commands[] = {
-	&cs_cmd_scan,  &cs_cmd_discover, &cs_cmd_identify, &cs_cmd_import, &cs_cmd_devices,
-	&cs_cmd_site,  &cs_cmd_plan,	 &cs_cmd_mark,	   &cs_cmd_verify, &cs_cmd_milestone,
-	&cs_cmd_audit, &cs_cmd_findings, &cs_cmd_check,	   &cs_cmd_diff,   &cs_cmd_report,
-	&cs_cmd_help,  &cs_cmd_version,
+	&cs_cmd_scan,	   &cs_cmd_discover, &cs_cmd_pcap,     &cs_cmd_identify, &cs_cmd_import,
+	&cs_cmd_devices,   &cs_cmd_site,     &cs_cmd_plan,     &cs_cmd_mark,	 &cs_cmd_verify,
+	&cs_cmd_milestone, &cs_cmd_audit,    &cs_cmd_findings, &cs_cmd_check,	 &cs_cmd_diff,
+	&cs_cmd_report,	   &cs_cmd_help,     &cs_cmd_version,
 };
 
 static const struct cs_cli_cmd *find(const char *name)

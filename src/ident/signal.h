@@ -45,6 +45,7 @@
 	X(SNMP_SYSDESCR, "snmp.sysdescr", "SNMP sysDescr")                                         \
 	X(SIP_UA, "sip.ua", "SIP User-Agent or Server")                                            \
 	X(DHCP_VENDOR, "dhcp.vendor", "DHCP vendor class (option 60)")                             \
+	X(DHCP_PRL, "dhcp.prl", "DHCP parameter request list (option 55), decimal codes")          \
 	X(UPNP_SERVER, "upnp.server", "SSDP/UPnP SERVER header")                                   \
 	X(DNS_VERSION, "dns.version", "DNS version.bind")                                          \
 	X(PROTO, "proto", "a vendor protocol or document format the device spoke")                 \
