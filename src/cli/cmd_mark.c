@@ -14,6 +14,7 @@ static const char usage[] =
 	"Usage: camsweep mark DEVICE_ID disconnected|removed|exempt|identified --why TEXT\n"
 	"                     [--date D] [--evidence REF] [--approver A --expires D]\n"
 	"\n"
+	"DEVICE_ID is the device's id (camsweep devices), or the IPv4 address it is recorded at.\n"
 	"Move a device along the removal workflow:\n"
 	"  disconnected  unplugged from the network, still installed\n"
 	"  removed       taken out; needs --evidence (the disposal or sanitisation record)\n"
@@ -73,7 +74,7 @@ static int run(int argc, char **argv)
 		default: fputs("Try 'camsweep mark --help'.\n", stderr); return CS_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 2 || cs_cli_parse_id(argv[optind], &w.device_id) != CS_OK) {
+	if (argc - optind != 2 || !cs_cli_device_arg_ok(argv[optind])) {
 		fputs("camsweep mark: give a device id and a state (see 'camsweep mark --help')\n",
 		      stderr);
 		return CS_EXIT_USAGE;
@@ -100,6 +101,7 @@ static int run(int argc, char **argv)
 	}
 	const struct cs_store_actor a = {.who = cs_cli_who(), .why = why};
 	if ((r = cs_cli_open(&st, db, true, &err)) != CS_OK ||
+	    (r = cs_cli_resolve_device(st, argv[optind], &w.device_id, &err)) != CS_OK ||
 	    (r = cs_store_workflow_set(st, &w, CS_WF_BY_HAND, &a, &err)) != CS_OK) {
 		fprintf(stderr, "camsweep mark: %s\n", err.msg[0] ? err.msg : cs_strerror(r));
 		status = CS_EXIT_FAIL;

@@ -13,6 +13,7 @@
 static const char usage[] =
 	"Usage: camsweep plan DEVICE_ID --due DATE --owner O [--cost N] [--date D] [--why TEXT]\n"
 	"\n"
+	"DEVICE_ID is the device's id (camsweep devices), or the IPv4 address it is recorded at.\n"
 	"Plan the removal and replacement of a device: it becomes \"planned\", with the date it\n"
 	"is due, who owns the work and the replacement cost (whole currency units). Planning\n"
 	"again replaces the plan. The change is recorded in the audit log with who made it\n"
@@ -72,12 +73,13 @@ static int run(int argc, char **argv)
 		default: fputs("Try 'camsweep plan --help'.\n", stderr); return CS_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1 || cs_cli_parse_id(argv[optind], &w.device_id) != CS_OK) {
+	if (argc - optind != 1 || !cs_cli_device_arg_ok(argv[optind])) {
 		fputs("camsweep plan: give one device id (see 'camsweep devices')\n", stderr);
 		return CS_EXIT_USAGE;
 	}
 	const struct cs_store_actor a = {.who = cs_cli_who(), .why = why};
 	if ((r = cs_cli_open(&st, db, true, &err)) != CS_OK ||
+	    (r = cs_cli_resolve_device(st, argv[optind], &w.device_id, &err)) != CS_OK ||
 	    (r = cs_store_workflow_set(st, &w, CS_WF_BY_HAND, &a, &err)) != CS_OK) {
 		fprintf(stderr, "camsweep plan: %s\n", err.msg[0] ? err.msg : cs_strerror(r));
 		status = CS_EXIT_FAIL;

@@ -7,6 +7,7 @@
 #include "common/str.h"
 #include "report/device_out.h"
 
+#include <arpa/inet.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,47 @@ int cs_cli_parse_id(const char *s, int64_t *id)
 	if (s == NULL || cs_parse_u64(cs_sv_cstr(s), INT64_MAX, &v) != CS_OK || v == 0)
 		return CS_EINVAL;
 	*id = (int64_t)v;
+	return CS_OK;
+}
+
+bool cs_cli_device_arg_ok(const char *s)
+{
+	int64_t id;
+	struct in_addr a;
+	return cs_cli_parse_id(s, &id) == CS_OK || (s != NULL && inet_pton(AF_INET, s, &a) == 1);
+}
+
+struct at_addr {
+	const char *addr;
+	int64_t id;
+	size_t n;
+};
+
+static int match_addr(void *ctx, const struct cs_stored_device *d)
+{
+	struct at_addr *m = ctx;
+	if (d->dev.address != NULL && strcmp(d->dev.address, m->addr) == 0) {
+		m->id = d->id;
+		m->n++;
+	}
+	return 0;
+}
+
+int cs_cli_resolve_device(struct cs_store *st, const char *s, int64_t *id, struct cs_err *err)
+{
+	struct at_addr m = {s, 0, 0};
+	int r;
+	if (cs_cli_parse_id(s, id) == CS_OK)
+		return CS_OK;
+	if ((r = cs_store_list_devices(st, NULL, match_addr, &m, err)) != CS_OK)
+		return r;
+	if (m.n == 0)
+		return cs_err_set(err, CS_ENOTFOUND, "no device is recorded at %s", s);
+	if (m.n > 1)
+		return cs_err_set(err, CS_EINVAL,
+				  "%zu devices are recorded at %s: give the id (camsweep devices)",
+				  m.n, s);
+	*id = m.id;
 	return CS_OK;
 }
 

@@ -29,6 +29,15 @@ void cs_cli_today(char out[CS_DATE_LEN]);
 /* A device id: a positive decimal integer. */
 int cs_cli_parse_id(const char *s, int64_t *id);
 
+/* Is s a device as the workflow commands take it: an id, or the IPv4 address it is at? */
+bool cs_cli_device_arg_ok(const char *s);
+
+/*
+ * The device s names: an id as it is, or an address resolved to the one device recorded at it.
+ * CS_ENOTFOUND when no device is at that address, CS_EINVAL when several are (err says so).
+ */
+int cs_cli_resolve_device(struct cs_store *st, const char *s, int64_t *id, struct cs_err *err);
+
 /*
  * Open the inventory named by db (NULL: the global --db or the default). When must_exist, a
  * missing file is CS_ENOTFOUND instead of a new empty inventory (reading commands must not

@@ -202,7 +202,9 @@ int cs_rpt_build_from_store(struct cs_store *st, const struct cs_rpt_build_optio
 		     "Sites, networks, the removal workflow, milestones and the audit log come "
 		     "from the programme record of the same inventory (camsweep site, plan, "
 		     "mark, verify, milestone). Site progress counts sensitive sites only when a "
-		     "milestone is scoped to them; device progress counts every covered device."),
+		     "milestone is scoped to them; device progress counts every covered device. "
+		     "Progress counts an unexpired exemption as dealt with (docs/programme.md); "
+		     "the breakdowns count only removed and verified devices as cleared."),
 	     &r);
 	set(prog, "name",
 	    json_string(o != NULL && o->name != NULL ? o->name : "Surveillance equipment removal"),

@@ -148,7 +148,10 @@ TEST(report_from_the_programme_record)
 		    "--sensitivity sensitive:secret-material --network 192.0.2.0/24:core") == 0);
 	REQUIRE(run(NULL, "site add Depot --operator Council --sensitivity standard "
 			  "--network 198.51.100.0/24:segregated") == 0);
-	REQUIRE(run(NULL, "plan 1 --due 2027-03-01 --owner Estates --cost 900") == 0);
+	/* A device by its address, as an engineer on site knows it. */
+	REQUIRE(run(NULL, "plan 192.0.2.7 --due 2027-03-01 --owner Estates --cost 900") == 0);
+	CHECK_INT(run(NULL, "plan 192.0.2.99 --due 2027-03-01 --owner Estates"), 1);
+	CHECK_INT(run(NULL, "plan not-a-device --due 2027-03-01 --owner Estates"), 2);
 	REQUIRE(run(NULL, "mark 2 removed --why replaced --evidence WEEE-7 --date 2026-01-10") ==
 		0);
 	REQUIRE(run(NULL, "milestone add half --date 2027-01-31 --percent 50 --scope sensitive") ==
