@@ -3,6 +3,7 @@
 
 #include "common/err.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 void cs_device_json_fields(struct cs_json *j, const struct cs_device *d)
@@ -94,6 +95,23 @@ void cs_device_json(struct cs_json *j, const struct cs_device *d)
 	cs_json_obj_end(j);
 }
 
+/*
+ * Is the UTF-8 sequence p[0..len) a character that reorders or breaks what a terminal shows:
+ * the bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069; the "Trojan Source" characters) or the line and paragraph
+ * separators (U+2028, U+2029)? A device name must not make a table lie about its neighbours.
+ */
+static bool reorders(const unsigned char *p, size_t len)
+{
+	if (len == 2)
+		return p[0] == 0xd8 && p[1] == 0x9c;
+	if (len != 3 || p[0] != 0xe2)
+		return false;
+	if (p[1] == 0x80)
+		return p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xa8 && p[2] <= 0xae);
+	return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9;
+}
+
 int cs_term_safe(struct cs_buf *out, const char *s, size_t max)
 {
 	size_t n = s != NULL ? strlen(s) : 0, shown = 0;
@@ -106,8 +124,10 @@ int cs_term_safe(struct cs_buf *out, const char *s, size_t max)
 			break;
 		}
 		if (len == 0 || c < 0x20 || c == 0x7f ||
-		    (len == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0)) {
-			/* Controls (C0, DEL, C1) and broken UTF-8 could drive the terminal. */
+		    (len == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0) ||
+		    reorders((const unsigned char *)s + i, len)) {
+			/* Controls (C0, DEL, C1), broken UTF-8 and bidi overrides could drive the
+			 * terminal or reorder what it shows. */
 			r = cs_buf_putc(out, '?');
 			i += len != 0 ? len : 1;
 		} else {

@@ -201,5 +201,18 @@ TEST(term_safe_neutralises_escapes)
 	cs_buf_reset(&b);
 	cs_term_safe(&b, "abcdefghij", 4);
 	CHECK_STR(b.data, "abcd...");
+	/* Bidi overrides, isolates and marks, and line separators, cannot reorder a table;
+	 * other non-ASCII text (an en dash, Arabic letters) passes. */
+	cs_buf_reset(&b);
+	cs_term_safe(&b,
+		     "a\xe2\x80\xae"
+		     "b\xe2\x81\xa6"
+		     "c\xe2\x80\x8f"
+		     "d\xd8\x9c"
+		     "e\xe2\x80\xa8"
+		     "f"
+		     "\xe2\x80\x93\xd8\xa8",
+		     100);
+	CHECK_STR(b.data, "a?b?c?d?e?f\xe2\x80\x93\xd8\xa8");
 	cs_buf_free(&b);
 }
