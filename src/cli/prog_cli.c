@@ -127,35 +127,6 @@ int cs_cli_open(struct cs_store **st, const char *db, bool must_exist, struct cs
 	return cs_store_open(st, db, err);
 }
 
-int cs_cli_csv_cell(struct cs_buf *b, const char *s, bool first)
-{
-	int r = CS_OK;
-
-	if (!first && (r = cs_buf_putc(b, ',')) != CS_OK)
-		return r;
-	if (s == NULL)
-		return CS_OK;
-	bool defuse = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		r = cs_buf_putc(b, '"');
-	if (r == CS_OK && defuse)
-		r = cs_buf_putc(b, '\'');
-	for (const unsigned char *p = (const unsigned char *)s; r == CS_OK && *p != '\0'; p++) {
-		unsigned char c = *p;
-		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
-			r = cs_buf_putc(b, '?');
-		} else {
-			r = cs_buf_putc(b, (char)c);
-			if (r == CS_OK && c == '"')
-				r = cs_buf_putc(b, '"');
-		}
-	}
-	if (r == CS_OK && quote)
-		r = cs_buf_putc(b, '"');
-	return r;
-}
-
 void cs_cli_csv_row_free(struct cs_csv_row *row)
 {
 	for (size_t i = 0; i < row->n; i++)

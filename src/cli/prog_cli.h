@@ -46,12 +46,6 @@ int cs_cli_resolve_device(struct cs_store *st, const char *s, int64_t *id, struc
 int cs_cli_open(struct cs_store **st, const char *db, bool must_exist, struct cs_err *err);
 
 /*
- * Append one CSV cell (RFC 4180 quoting; formula-looking cells get a leading '; control
- * characters become '?'), preceded by a comma unless first.
- */
-int cs_cli_csv_cell(struct cs_buf *b, const char *s, bool first);
-
-/*
  * Parse one CSV record from *p (RFC 4180: quoted fields may hold commas, quotes doubled and
  * line breaks; CRLF or LF ends a record). Fields are NUL-terminated copies in *row (cleared
  * first); *p moves past the record. CS_EPARSE for an unterminated quote, CS_ETOOBIG past
