@@ -7,6 +7,7 @@
  * quoted per RFC 4180 with formula-looking cells defused for spreadsheets.
  */
 #include "cli/cli.h"
+#include "cli/prog_cli.h"
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/json.h"
@@ -19,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char usage[] =
 	"Usage: camsweep devices [--covered] [--maker NAME] [--format table|json|csv]\n"
@@ -489,32 +489,6 @@ static int parse_format(const char *s, enum format *f)
 	return CS_OK;
 }
 
-/*
- * Listing must not create an inventory as a side effect of a typo in --db, so a missing file
- * is an error here (cs_store_open would create it). Network URIs are left to the backend.
- */
-static int check_exists(const char *db, struct cs_err *err)
-{
-	char *path = NULL;
-	struct stat sb;
-	int r;
-
-	if (db != NULL && db[0] != '\0' && strstr(db, "://") != NULL)
-		return CS_OK;
-	if (db == NULL || db[0] == '\0') {
-		if ((r = cs_store_default_path(&path, err)) != CS_OK)
-			return r;
-		db = path;
-	}
-	r = stat(db, &sb) == 0 ? CS_OK
-			       : cs_err_set(err, CS_ENOTFOUND,
-					    "no inventory at %s (record devices with `camsweep "
-					    "identify --store`)",
-					    db);
-	free(path);
-	return r;
-}
-
 static int run(int argc, char **argv)
 {
 	enum { OPT_COVERED = 256, OPT_MAKER, OPT_FORMAT, OPT_DB };
@@ -566,7 +540,9 @@ static int run(int argc, char **argv)
 		status = CS_EXIT_USAGE;
 		goto out;
 	}
-	if ((r = check_exists(db, &err)) != CS_OK || (r = cs_store_open(&st, db, &err)) != CS_OK ||
+	if ((r = cs_cli_check_exists(db, "record devices with `camsweep identify --store`",
+				     &err)) != CS_OK ||
+	    (r = cs_store_open(&st, db, &err)) != CS_OK ||
 	    (r = prog_view_load(&prog, st, &err)) != CS_OK)
 		goto fail;
 	table.prog = stream.prog = &prog;

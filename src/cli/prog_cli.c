@@ -101,29 +101,38 @@ int cs_cli_resolve_device(struct cs_store *st, const char *s, int64_t *id, struc
 	return CS_OK;
 }
 
-int cs_cli_open(struct cs_store **st, const char *db, bool must_exist, struct cs_err *err)
+int cs_cli_check_exists(const char *db, const char *hint, struct cs_err *err)
 {
 	char *path = NULL;
 	struct stat sb;
 	int r;
 
+	if (db != NULL && db[0] != '\0' && strstr(db, "://") != NULL)
+		return CS_OK;
+	if (db == NULL || db[0] == '\0') {
+		if ((r = cs_store_default_path(&path, err)) != CS_OK)
+			return r;
+		db = path;
+	}
+	if (stat(db, &sb) == 0)
+		r = CS_OK;
+	else if (hint != NULL)
+		r = cs_err_set(err, CS_ENOTFOUND, "no inventory at %s (%s)", db, hint);
+	else
+		r = cs_err_set(err, CS_ENOTFOUND, "no inventory at %s", db);
+	free(path);
+	return r;
+}
+
+int cs_cli_open(struct cs_store **st, const char *db, bool must_exist, struct cs_err *err)
+{
+	int r;
+
 	*st = NULL;
 	if (db == NULL)
 		db = cs_cli_globals.db;
-	if (must_exist && (db == NULL || strstr(db, "://") == NULL)) {
-		const char *p = db;
-		if (p == NULL || p[0] == '\0') {
-			if ((r = cs_store_default_path(&path, err)) != CS_OK)
-				return r;
-			p = path;
-		}
-		if (stat(p, &sb) != 0) {
-			r = cs_err_set(err, CS_ENOTFOUND, "no inventory at %s", p);
-			free(path);
-			return r;
-		}
-		free(path);
-	}
+	if (must_exist && (r = cs_cli_check_exists(db, NULL, err)) != CS_OK)
+		return r;
 	return cs_store_open(st, db, err);
 }
 

@@ -39,6 +39,14 @@ bool cs_cli_device_arg_ok(const char *s);
 int cs_cli_resolve_device(struct cs_store *st, const char *s, int64_t *id, struct cs_err *err);
 
 /*
+ * CS_OK when the inventory file db (NULL or "": the default path) exists or db is a network
+ * URI (left to the backend); CS_ENOTFOUND with "no inventory at PATH" otherwise, followed by
+ * " (hint)" when hint is not NULL. Reading commands call it before cs_store_open, which would
+ * create a missing file because of a typo in --db.
+ */
+int cs_cli_check_exists(const char *db, const char *hint, struct cs_err *err);
+
+/*
  * Open the inventory named by db (NULL: the global --db or the default). When must_exist, a
  * missing file is CS_ENOTFOUND instead of a new empty inventory (reading commands must not
  * create one because of a typo).
