@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/prog_cli.h"
 #include "common/json.h"
+#include "report/csv.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -64,7 +65,7 @@ static int audit_cb(void *vctx, const struct cs_audit_entry *e)
 	case CS_FMT_CSV: {
 		const char *v[] = {id, e->at, e->who, e->object, e->action, e->detail, e->why};
 		for (size_t i = 0; i < CS_ARRAY_SIZE(v) && r == CS_OK; i++)
-			r = cs_cli_csv_cell(&c->buf, v[i], i == 0);
+			r = cs_csv_cell(&c->buf, v[i], i == 0);
 		if (r == CS_OK)
 			r = cs_buf_puts(&c->buf, "\r\n");
 		break;

@@ -7,10 +7,12 @@
  * quoted per RFC 4180 with formula-looking cells defused for spreadsheets.
  */
 #include "cli/cli.h"
+#include "cli/prog_cli.h"
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/json.h"
 #include "programme/estate.h"
+#include "report/csv.h"
 #include "store/store.h"
 
 #include <getopt.h>
@@ -18,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char usage[] =
 	"Usage: camsweep devices [--covered] [--maker NAME] [--format table|json|csv]\n"
@@ -434,45 +435,6 @@ static const char *const csv_header[] = {
 	"last_seen", "site",	     "workflow_state",
 };
 
-/*
- * One CSV cell (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled.
- * A cell a spreadsheet would evaluate (starting with = + - @, or a tab or CR that some
- * spreadsheets skip before one) gets a leading apostrophe, which they display as text.
- * CSV is often looked at with cat, so control characters other than tab, CR and LF (ESC, BEL,
- * C1 controls encoded in UTF-8) become '?'; everything else is kept byte for byte.
- */
-static int csv_cell(struct cs_buf *b, const char *s, bool first)
-{
-	int r = CS_OK;
-
-	if (!first && (r = cs_buf_putc(b, ',')) != CS_OK)
-		return r;
-	if (s == NULL)
-		return CS_OK;
-	bool defuse = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		r = cs_buf_putc(b, '"');
-	if (r == CS_OK && defuse)
-		r = cs_buf_putc(b, '\'');
-	for (const unsigned char *p = (const unsigned char *)s; r == CS_OK && *p != '\0'; p++) {
-		unsigned char c = *p;
-		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
-			r = cs_buf_putc(b, '?');
-		} else if (c == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			r = cs_buf_putc(b, '?'); /* U+0080..U+009F */
-			p++;
-		} else {
-			r = cs_buf_putc(b, (char)c);
-			if (r == CS_OK && c == '"')
-				r = cs_buf_putc(b, '"');
-		}
-	}
-	if (r == CS_OK && quote)
-		r = cs_buf_putc(b, '"');
-	return r;
-}
-
 static int csv_row_cb(void *ctx, const struct cs_stored_device *d)
 {
 	struct stream *s = ctx;
@@ -505,7 +467,7 @@ static int csv_row_cb(void *ctx, const struct cs_stored_device *d)
 	};
 	_Static_assert(CS_ARRAY_SIZE(vals) == CS_ARRAY_SIZE(csv_header), "one value per column");
 	for (size_t i = 0; i < CS_ARRAY_SIZE(vals); i++)
-		if ((r = csv_cell(&s->buf, vals[i], i == 0)) != CS_OK)
+		if ((r = cs_csv_cell(&s->buf, vals[i], i == 0)) != CS_OK)
 			return r;
 	if ((r = cs_buf_puts(&s->buf, "\r\n")) != CS_OK)
 		return r;
@@ -525,32 +487,6 @@ static int parse_format(const char *s, enum format *f)
 	else
 		return CS_EINVAL;
 	return CS_OK;
-}
-
-/*
- * Listing must not create an inventory as a side effect of a typo in --db, so a missing file
- * is an error here (cs_store_open would create it). Network URIs are left to the backend.
- */
-static int check_exists(const char *db, struct cs_err *err)
-{
-	char *path = NULL;
-	struct stat sb;
-	int r;
-
-	if (db != NULL && db[0] != '\0' && strstr(db, "://") != NULL)
-		return CS_OK;
-	if (db == NULL || db[0] == '\0') {
-		if ((r = cs_store_default_path(&path, err)) != CS_OK)
-			return r;
-		db = path;
-	}
-	r = stat(db, &sb) == 0 ? CS_OK
-			       : cs_err_set(err, CS_ENOTFOUND,
-					    "no inventory at %s (record devices with `camsweep "
-					    "identify --store`)",
-					    db);
-	free(path);
-	return r;
 }
 
 static int run(int argc, char **argv)
@@ -604,7 +540,9 @@ static int run(int argc, char **argv)
 		status = CS_EXIT_USAGE;
 		goto out;
 	}
-	if ((r = check_exists(db, &err)) != CS_OK || (r = cs_store_open(&st, db, &err)) != CS_OK ||
+	if ((r = cs_cli_check_exists(db, "record devices with `camsweep identify --store`",
+				     &err)) != CS_OK ||
+	    (r = cs_store_open(&st, db, &err)) != CS_OK ||
 	    (r = prog_view_load(&prog, st, &err)) != CS_OK)
 		goto fail;
 	table.prog = stream.prog = &prog;
@@ -631,7 +569,7 @@ static int run(int argc, char **argv)
 		break;
 	case FMT_CSV:
 		for (size_t i = 0; i < CS_ARRAY_SIZE(csv_header); i++)
-			if ((r = csv_cell(&stream.buf, csv_header[i], i == 0)) != CS_OK)
+			if ((r = cs_csv_cell(&stream.buf, csv_header[i], i == 0)) != CS_OK)
 				goto fail;
 		if ((r = cs_buf_puts(&stream.buf, "\r\n")) != CS_OK ||
 		    (r = flush(&stream.buf)) != CS_OK)

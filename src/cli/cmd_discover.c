@@ -12,7 +12,7 @@
 #include "discover/hosts.h"
 #include "ident/ident.h"
 #include "policy/policy.h"
-#include "report/device_out.h"
+#include "report/host_out.h"
 #include "scan/probe_data.h"
 #include "store/store.h"
 
@@ -76,80 +76,37 @@ static int on_reply(void *ctx, const struct cs_udp_reply *r)
 	return cs_disc_hosts_add(ctx, r) == CS_OK ? 0 : 1;
 }
 
-static void csv_cell(FILE *f, const char *s)
+/* The "ports" and "protocols" of a discovered host's jsonl line (host_out.h). */
+static void json_hook(struct cs_json *j, enum cs_host_at at, const void *ctx)
 {
-	/* RFC 4180 quoting; a leading = + - @ is defused against spreadsheet formulas. */
-	fputc('"', f);
-	if (s != NULL && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
-		fputc('\'', f);
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc((unsigned char)*s < 0x20 && *s != '\t' ? '?' : *s, f);
+	const struct cs_disc_host *h = ctx;
+	if (at == CS_HOST_AT_PORTS) {
+		for (int p = 0; p < CS_DISC_COUNT; p++)
+			if (h->protos & (1u << p))
+				cs_host_json_port(j, cs_disc_port((enum cs_disc_proto)p),
+						  cs_disc_name((enum cs_disc_proto)p), false, NULL);
+	} else if (at == CS_HOST_AT_PORTS_END) {
+		cs_json_key(j, "protocols");
+		cs_json_arr_begin(j);
+		for (int p = 0; p < CS_DISC_COUNT; p++)
+			if (h->protos & (1u << p))
+				cs_json_str(j, cs_disc_name((enum cs_disc_proto)p));
+		cs_json_arr_end(j);
 	}
-	fputc('"', f);
 }
 
 static void print_json(FILE *out, const struct cs_disc_host *h, const struct cs_device *d,
 		       int64_t scan_id)
 {
-	struct cs_buf b;
-	struct cs_json j;
-	cs_buf_init(&b, 8 << 20);
-	cs_json_init(&j, &b, false);
-	cs_json_obj_begin(&j);
-	cs_json_key(&j, "ip");
-	cs_json_str(&j, h->ip);
-	cs_json_key(&j, "ports");
-	cs_json_arr_begin(&j);
-	for (int p = 0; p < CS_DISC_COUNT; p++) {
-		if (!(h->protos & (1u << p)))
-			continue;
-		cs_json_obj_begin(&j);
-		cs_json_key(&j, "port");
-		cs_json_int(&j, cs_disc_port((enum cs_disc_proto)p));
-		cs_json_key(&j, "proto");
-		cs_json_str(&j, cs_disc_name((enum cs_disc_proto)p));
-		cs_json_key(&j, "tls");
-		cs_json_bool(&j, false);
-		cs_json_obj_end(&j);
-	}
-	cs_json_arr_end(&j);
-	cs_json_key(&j, "protocols");
-	cs_json_arr_begin(&j);
-	for (int p = 0; p < CS_DISC_COUNT; p++)
-		if (h->protos & (1u << p))
-			cs_json_str(&j, cs_disc_name((enum cs_disc_proto)p));
-	cs_json_arr_end(&j);
-	cs_json_key(&j, "scan_id");
-	if (scan_id > 0)
-		cs_json_int(&j, scan_id);
-	else
-		cs_json_null(&j);
-	cs_device_json_fields(&j, d);
-	cs_json_obj_end(&j);
-	if (cs_json_end(&j) == CS_OK) {
-		fwrite(b.data, 1, b.len, out);
-		fputc('\n', out);
-	}
-	cs_buf_free(&b);
+	struct cs_host_json hj = {h->ip, scan_id > 0 ? &scan_id : NULL, json_hook, h};
+	cs_host_json_print(out, &hj, d);
 }
 
 static void print_row(FILE *out, enum fmt fmt, const struct cs_disc_host *h,
 		      const struct cs_device *d, const char *ports)
 {
 	if (fmt == FMT_CSV) {
-		const char *cells[] = {h->ip,		ports,
-				       d->manufacturer, d->brand,
-				       d->model,	cs_devtype_name(d->type),
-				       d->firmware,	d->serial,
-				       d->mac,		d->covered_status};
-		for (size_t i = 0; i < CS_ARRAY_SIZE(cells); i++) {
-			if (i > 0)
-				fputc(',', out);
-			csv_cell(out, cells[i]);
-		}
-		fputs("\r\n", out);
+		cs_host_csv_device(out, h->ip, ports, d);
 		return;
 	}
 	const char *cols[] = {h->ip,
@@ -162,13 +119,7 @@ static void print_row(FILE *out, enum fmt fmt, const struct cs_disc_host *h,
 	static const size_t w[] = {15, 14, 10, 20, 24, 11, 40};
 	struct cs_buf line;
 	cs_buf_init(&line, 4096);
-	for (size_t i = 0; i < CS_ARRAY_SIZE(cols); i++) {
-		struct cs_buf cell;
-		cs_buf_init(&cell, 256);
-		cs_term_safe(&cell, cols[i], w[i]);
-		cs_buf_printf(&line, "%-*s ", (int)w[i], cell.data != NULL ? cell.data : "");
-		cs_buf_free(&cell);
-	}
+	cs_host_table_row(&line, cols, w, CS_ARRAY_SIZE(cols), true);
 	if (line.data != NULL)
 		fprintf(out, "%s\n", line.data);
 	cs_buf_free(&line);

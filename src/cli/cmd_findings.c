@@ -9,6 +9,7 @@
  * device_out.c, CSV through report/csv.h.
  */
 #include "cli/cli.h"
+#include "cli/prog_cli.h"
 #include "common/arena.h"
 #include "common/buf.h"
 #include "common/err.h"
@@ -26,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* `camsweep check` exit statuses beyond cli.h's: findings at or above the threshold. */
 enum { CS_EXIT_FINDINGS = 3 };
@@ -478,25 +478,6 @@ static int parse_format(const char *s, enum format *f)
 	return CS_OK;
 }
 
-/* Reading must not create an inventory because of a typo in --db (as `camsweep devices`). */
-static int check_exists(const char *db, struct cs_err *err)
-{
-	char *path = NULL;
-	struct stat sb;
-	int r;
-
-	if (db != NULL && db[0] != '\0' && strstr(db, "://") != NULL)
-		return CS_OK;
-	if (db == NULL || db[0] == '\0') {
-		if ((r = cs_store_default_path(&path, err)) != CS_OK)
-			return r;
-		db = path;
-	}
-	r = stat(db, &sb) == 0 ? CS_OK : cs_err_set(err, CS_ENOTFOUND, "no inventory at %s", db);
-	free(path);
-	return r;
-}
-
 static int common(const char *name, bool check, int argc, char **argv)
 {
 	enum { O_MIN = 256, O_FORMAT, O_POLICY, O_DB, O_DATADIR };
@@ -579,7 +560,7 @@ static int common(const char *name, bool check, int argc, char **argv)
 		dirs[ndirs++] = kb->data_dirs[i];
 	if ((r = cs_findings_db_load(&rn.db, dirs, ndirs, &err)) != CS_OK)
 		goto fail;
-	if ((r = check_exists(db, &err)) != CS_OK ||
+	if ((r = cs_cli_check_exists(db, NULL, &err)) != CS_OK ||
 	    (r = cs_store_open(&rn.st, db, &err)) != CS_OK ||
 	    (r = cs_findings_source_open(&rn.src, rn.st, &err)) != CS_OK)
 		goto fail;

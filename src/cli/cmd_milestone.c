@@ -7,6 +7,7 @@
 #include "cli/prog_cli.h"
 #include "common/json.h"
 #include "programme/estate.h"
+#include "report/csv.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -104,7 +105,7 @@ static int do_list(const struct ms_list *l, enum cs_cli_format fmt)
 		} else if (fmt == CS_FMT_CSV) {
 			const char *v[] = {m->name, m->due, pct, m->scope, m->measure};
 			for (size_t k = 0; k < CS_ARRAY_SIZE(v) && r == CS_OK; k++)
-				r = cs_cli_csv_cell(&b, v[k], k == 0);
+				r = cs_csv_cell(&b, v[k], k == 0);
 			if (r == CS_OK)
 				r = cs_buf_puts(&b, "\r\n");
 		} else {

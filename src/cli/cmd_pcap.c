@@ -13,7 +13,7 @@
 #include "pcap/cloud.h"
 #include "pcap/passive.h"
 #include "policy/policy.h"
-#include "report/device_out.h"
+#include "report/host_out.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -86,20 +86,6 @@ struct state {
 	char err[512];
 };
 
-static void csv_cell(FILE *f, const char *s)
-{
-	/* RFC 4180 quoting; a leading = + - @ is defused against spreadsheet formulas. */
-	fputc('"', f);
-	if (s != NULL && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
-		fputc('\'', f);
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc((unsigned char)*s < 0x20 && *s != '\t' ? '?' : *s, f);
-	}
-	fputc('"', f);
-}
-
 static void ports_text(const struct cs_passive_host *h, char *buf, size_t cap)
 {
 	size_t o = 0;
@@ -128,69 +114,50 @@ static void cloud_text(const struct cs_passive_host *h, char *buf, size_t cap)
 	}
 }
 
+/* The "ips", "ports", contacts and packets of a passive host's jsonl line (host_out.h). */
+static void json_hook(struct cs_json *j, enum cs_host_at at, const void *ctx)
+{
+	const struct cs_passive_host *h = ctx;
+	if (at == CS_HOST_AT_IP) {
+		cs_json_key(j, "ips");
+		cs_json_arr_begin(j);
+		for (size_t i = 0; i < h->nips; i++)
+			cs_json_str(j, h->ips[i]);
+		cs_json_arr_end(j);
+	} else if (at == CS_HOST_AT_PORTS) {
+		for (size_t i = 0; i < h->nports; i++)
+			cs_host_json_port(j, h->ports[i].port, h->ports[i].proto, h->ports[i].tls,
+					  h->ports[i].udp ? "udp" : "tcp");
+	} else if (at == CS_HOST_AT_SCAN_ID) {
+		cs_json_key(j, "contacts_vendor_cloud");
+		cs_json_arr_begin(j);
+		for (size_t i = 0; i < h->ncontacts; i++) {
+			const struct cs_passive_contact *c = &h->contacts[i];
+			cs_json_obj_begin(j);
+			cs_json_key(j, "service");
+			cs_json_str(j, c->entry->service);
+			cs_json_key(j, "vendor");
+			cs_json_str(j, c->entry->vendor[0] != '\0' ? c->entry->vendor : NULL);
+			cs_json_key(j, "domain");
+			cs_json_str(j, c->entry->domain);
+			cs_json_key(j, "name");
+			cs_json_str(j, c->name);
+			cs_json_key(j, "seen_in");
+			cs_json_str(j, c->how);
+			cs_json_key(j, "verified");
+			cs_json_bool(j, c->entry->verified);
+			cs_json_obj_end(j);
+		}
+		cs_json_arr_end(j);
+		cs_json_key(j, "packets");
+		cs_json_int(j, (int64_t)h->packets);
+	}
+}
+
 static void print_json(struct state *st, const struct cs_passive_host *h, const struct cs_device *d)
 {
-	struct cs_buf b;
-	struct cs_json j;
-	cs_buf_init(&b, 8 << 20);
-	cs_json_init(&j, &b, false);
-	cs_json_obj_begin(&j);
-	cs_json_key(&j, "ip");
-	cs_json_str(&j, h->ip);
-	cs_json_key(&j, "ips");
-	cs_json_arr_begin(&j);
-	for (size_t i = 0; i < h->nips; i++)
-		cs_json_str(&j, h->ips[i]);
-	cs_json_arr_end(&j);
-	cs_json_key(&j, "ports");
-	cs_json_arr_begin(&j);
-	for (size_t i = 0; i < h->nports; i++) {
-		cs_json_obj_begin(&j);
-		cs_json_key(&j, "port");
-		cs_json_int(&j, h->ports[i].port);
-		cs_json_key(&j, "proto");
-		cs_json_str(&j, h->ports[i].proto);
-		cs_json_key(&j, "tls");
-		cs_json_bool(&j, h->ports[i].tls);
-		cs_json_key(&j, "transport");
-		cs_json_str(&j, h->ports[i].udp ? "udp" : "tcp");
-		cs_json_obj_end(&j);
-	}
-	cs_json_arr_end(&j);
-	cs_json_key(&j, "scan_id");
-	if (st->st != NULL)
-		cs_json_int(&j, st->rec.id);
-	else
-		cs_json_null(&j);
-	cs_json_key(&j, "contacts_vendor_cloud");
-	cs_json_arr_begin(&j);
-	for (size_t i = 0; i < h->ncontacts; i++) {
-		const struct cs_passive_contact *c = &h->contacts[i];
-		cs_json_obj_begin(&j);
-		cs_json_key(&j, "service");
-		cs_json_str(&j, c->entry->service);
-		cs_json_key(&j, "vendor");
-		cs_json_str(&j, c->entry->vendor[0] != '\0' ? c->entry->vendor : NULL);
-		cs_json_key(&j, "domain");
-		cs_json_str(&j, c->entry->domain);
-		cs_json_key(&j, "name");
-		cs_json_str(&j, c->name);
-		cs_json_key(&j, "seen_in");
-		cs_json_str(&j, c->how);
-		cs_json_key(&j, "verified");
-		cs_json_bool(&j, c->entry->verified);
-		cs_json_obj_end(&j);
-	}
-	cs_json_arr_end(&j);
-	cs_json_key(&j, "packets");
-	cs_json_int(&j, (int64_t)h->packets);
-	cs_device_json_fields(&j, d);
-	cs_json_obj_end(&j);
-	if (cs_json_end(&j) == CS_OK) {
-		fwrite(b.data, 1, b.len, st->out);
-		fputc('\n', st->out);
-	}
-	cs_buf_free(&b);
+	struct cs_host_json hj = {h->ip, st->st != NULL ? &st->rec.id : NULL, json_hook, h};
+	cs_host_json_print(st->out, &hj, d);
 }
 
 static int on_host(void *ctx, const struct cs_passive_host *h, struct cs_device *d)
@@ -233,12 +200,7 @@ static int on_host(void *ctx, const struct cs_passive_host *h, struct cs_device 
 				       d->serial,
 				       d->covered_status,
 				       cloud};
-		for (size_t i = 0; i < CS_ARRAY_SIZE(cells); i++) {
-			if (i > 0)
-				fputc(',', st->out);
-			csv_cell(st->out, cells[i]);
-		}
-		fputs("\r\n", st->out);
+		cs_host_csv_row(st->out, cells, CS_ARRAY_SIZE(cells));
 	} else {
 		const char *cols[] = {h->ip ? h->ip : "-",
 				      d->mac ? d->mac : "-",
@@ -251,17 +213,7 @@ static int on_host(void *ctx, const struct cs_passive_host *h, struct cs_device 
 		static const size_t w[] = {15, 17, 14, 10, 20, 8, 11, 30};
 		struct cs_buf line;
 		cs_buf_init(&line, 4096);
-		for (size_t i = 0; i < CS_ARRAY_SIZE(cols); i++) {
-			struct cs_buf cell;
-			cs_buf_init(&cell, 256);
-			cs_term_safe(&cell, cols[i], w[i]);
-			if (i + 1 < CS_ARRAY_SIZE(cols))
-				cs_buf_printf(&line, "%-*s ", (int)w[i],
-					      cell.data != NULL ? cell.data : "");
-			else /* no padding after the last column */
-				cs_buf_puts(&line, cell.data != NULL ? cell.data : "");
-			cs_buf_free(&cell);
-		}
+		cs_host_table_row(&line, cols, w, CS_ARRAY_SIZE(cols), false);
 		if (line.data != NULL) {
 			fputs(line.data, st->out);
 			fputc('\n', st->out);

@@ -7,6 +7,7 @@
  * --format json). This file only parses arguments, picks the model and writes the output.
  */
 #include "cli/cli.h"
+#include "cli/prog_cli.h"
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/str.h"
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char usage[] =
 	"Usage: camsweep report [--format html|csv|json] [-o FILE] [--summary-only]\n"
@@ -52,29 +52,6 @@ static const char usage[] =
 
 enum format { FMT_HTML, FMT_CSV, FMT_JSON };
 
-/* Building from the inventory must not create one because of a typo in --db. */
-static int check_exists(const char *db, struct cs_err *err)
-{
-	char *path = NULL;
-	struct stat sb;
-	int r;
-
-	if (db != NULL && db[0] != '\0' && strstr(db, "://") != NULL)
-		return CS_OK;
-	if (db == NULL || db[0] == '\0') {
-		if ((r = cs_store_default_path(&path, err)) != CS_OK)
-			return r;
-		db = path;
-	}
-	r = stat(db, &sb) == 0 ? CS_OK
-			       : cs_err_set(err, CS_ENOTFOUND,
-					    "no inventory at %s (record devices with `camsweep "
-					    "identify --store`, or give --model)",
-					    db);
-	free(path);
-	return r;
-}
-
 static int load_model(const char *model, const char *db, const struct cs_rpt_build_options *bo,
 		      struct cs_report **rep, struct cs_err *err)
 {
@@ -84,7 +61,10 @@ static int load_model(const char *model, const char *db, const struct cs_rpt_bui
 
 	if (model != NULL)
 		return cs_rpt_load_file(model, rep, err);
-	if ((r = check_exists(db, err)) != CS_OK || (r = cs_store_open(&st, db, err)) != CS_OK ||
+	if ((r = cs_cli_check_exists(
+		     db, "record devices with `camsweep identify --store`, or give --model",
+		     err)) != CS_OK ||
+	    (r = cs_store_open(&st, db, err)) != CS_OK ||
 	    (r = cs_rpt_build_from_store(st, bo, &root, err)) != CS_OK)
 		goto out;
 	r = cs_rpt_load(root, rep, err);

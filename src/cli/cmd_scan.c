@@ -10,7 +10,7 @@
 #include "common/buf.h"
 #include "common/json.h"
 #include "ident/ident.h"
-#include "report/device_out.h"
+#include "report/host_out.h"
 #include "scan/perm.h"
 #include "scan/probe.h"
 #include "scan/scan.h"
@@ -214,20 +214,6 @@ static void on_progress(void *ctx, const struct cs_scan_stats *s)
 	}
 }
 
-static void csv_cell(FILE *f, const char *s)
-{
-	/* RFC 4180 quoting; a leading = + - @ is defused against spreadsheet formulas. */
-	fputc('"', f);
-	if (s != NULL && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@'))
-		fputc('\'', f);
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc((unsigned char)*s < 0x20 && *s != '\t' ? '?' : *s, f);
-	}
-	fputc('"', f);
-}
-
 static void ports_text(const struct cs_scan_host *h, char *buf, size_t cap)
 {
 	size_t o = 0;
@@ -238,6 +224,17 @@ static void ports_text(const struct cs_scan_host *h, char *buf, size_t cap)
 				      h->ports[i].udp	? "+udp"
 				      : h->ports[i].tls ? "+tls"
 							: "");
+}
+
+/* The "ports" of a scan host's jsonl line (host_out.h). */
+static void json_hook(struct cs_json *j, enum cs_host_at at, const void *ctx)
+{
+	const struct cs_scan_host *h = ctx;
+	if (at != CS_HOST_AT_PORTS)
+		return;
+	for (size_t i = 0; i < h->nports; i++)
+		cs_host_json_port(j, h->ports[i].port, h->ports[i].proto, h->ports[i].tls,
+				  h->ports[i].udp ? "udp" : "tcp");
 }
 
 static int on_host(void *ctx, const struct cs_scan_host *h)
@@ -259,52 +256,10 @@ static int on_host(void *ctx, const struct cs_scan_host *h)
 		}
 	}
 	if (st->fmt == FMT_JSONL) {
-		struct cs_buf b;
-		struct cs_json j;
-		cs_buf_init(&b, 8 << 20);
-		cs_json_init(&j, &b, false);
-		cs_json_obj_begin(&j);
-		cs_json_key(&j, "ip");
-		cs_json_str(&j, h->ip);
-		cs_json_key(&j, "ports");
-		cs_json_arr_begin(&j);
-		for (size_t i = 0; i < h->nports; i++) {
-			cs_json_obj_begin(&j);
-			cs_json_key(&j, "port");
-			cs_json_int(&j, h->ports[i].port);
-			cs_json_key(&j, "proto");
-			cs_json_str(&j, h->ports[i].proto);
-			cs_json_key(&j, "tls");
-			cs_json_bool(&j, h->ports[i].tls);
-			cs_json_key(&j, "transport");
-			cs_json_str(&j, h->ports[i].udp ? "udp" : "tcp");
-			cs_json_obj_end(&j);
-		}
-		cs_json_arr_end(&j);
-		cs_json_key(&j, "scan_id");
-		if (st->st != NULL)
-			cs_json_int(&j, st->rec.id);
-		else
-			cs_json_null(&j);
-		cs_device_json_fields(&j, d);
-		cs_json_obj_end(&j);
-		if (cs_json_end(&j) == CS_OK) {
-			fwrite(b.data, 1, b.len, st->out);
-			fputc('\n', st->out);
-		}
-		cs_buf_free(&b);
+		struct cs_host_json hj = {h->ip, st->st != NULL ? &st->rec.id : NULL, json_hook, h};
+		cs_host_json_print(st->out, &hj, d);
 	} else if (st->fmt == FMT_CSV) {
-		const char *cells[] = {h->ip,		ports,
-				       d->manufacturer, d->brand,
-				       d->model,	cs_devtype_name(d->type),
-				       d->firmware,	d->serial,
-				       d->mac,		d->covered_status};
-		for (size_t i = 0; i < CS_ARRAY_SIZE(cells); i++) {
-			if (i > 0)
-				fputc(',', st->out);
-			csv_cell(st->out, cells[i]);
-		}
-		fputs("\r\n", st->out);
+		cs_host_csv_device(st->out, h->ip, ports, d);
 	} else {
 		/* Table rows wait for the end; keep them compact and terminal-safe. */
 		struct cs_buf line;
@@ -318,13 +273,7 @@ static int on_host(void *ctx, const struct cs_scan_host *h)
 				      d->covered_status,
 				      ports};
 		static const size_t w[] = {15, 14, 10, 20, 8, 11, 40};
-		for (size_t i = 0; i < CS_ARRAY_SIZE(cols); i++) {
-			struct cs_buf cell;
-			cs_buf_init(&cell, 256);
-			cs_term_safe(&cell, cols[i], w[i]);
-			cs_buf_printf(r, "%-*s ", (int)w[i], cell.data != NULL ? cell.data : "");
-			cs_buf_free(&cell);
-		}
+		cs_host_table_row(r, cols, w, CS_ARRAY_SIZE(cols), true);
 		cs_buf_putc(r, '\n');
 		if (st->nrows == st->caprows) {
 			size_t cap = st->caprows ? st->caprows * 2 : 256;

@@ -11,6 +11,7 @@
 #include "cli/prog_cli.h"
 #include "common/json.h"
 #include "programme/estate.h"
+#include "report/csv.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -330,11 +331,11 @@ static int list_cb(void *ctx, const struct cs_site *s)
 		break;
 	case CS_FMT_CSV:
 		if ((r = networks_joined(&nets, s)) != CS_OK ||
-		    (r = cs_cli_csv_cell(&o->buf, s->name, true)) != CS_OK ||
-		    (r = cs_cli_csv_cell(&o->buf, s->operator_name, false)) != CS_OK ||
-		    (r = cs_cli_csv_cell(&o->buf, s->sensitivity, false)) != CS_OK ||
-		    (r = cs_cli_csv_cell(&o->buf, s->criterion, false)) != CS_OK ||
-		    (r = cs_cli_csv_cell(&o->buf, nets.data, false)) != CS_OK ||
+		    (r = cs_csv_cell(&o->buf, s->name, true)) != CS_OK ||
+		    (r = cs_csv_cell(&o->buf, s->operator_name, false)) != CS_OK ||
+		    (r = cs_csv_cell(&o->buf, s->sensitivity, false)) != CS_OK ||
+		    (r = cs_csv_cell(&o->buf, s->criterion, false)) != CS_OK ||
+		    (r = cs_csv_cell(&o->buf, nets.data, false)) != CS_OK ||
 		    (r = cs_buf_puts(&o->buf, "\r\n")) != CS_OK)
 			break;
 		break;
@@ -374,7 +375,7 @@ static int do_list(struct cs_store *st, enum cs_cli_format fmt, struct cs_err *e
 		cs_json_arr_begin(&o.json);
 	} else if (fmt == CS_FMT_CSV) {
 		for (size_t i = 0; i < CS_ARRAY_SIZE(csv_header); i++)
-			cs_cli_csv_cell(&o.buf, csv_header[i], i == 0);
+			cs_csv_cell(&o.buf, csv_header[i], i == 0);
 		cs_buf_puts(&o.buf, "\r\n");
 	}
 	if ((r = cs_store_list_sites(st, list_cb, &o, err)) != CS_OK)

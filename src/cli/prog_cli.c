@@ -101,59 +101,39 @@ int cs_cli_resolve_device(struct cs_store *st, const char *s, int64_t *id, struc
 	return CS_OK;
 }
 
-int cs_cli_open(struct cs_store **st, const char *db, bool must_exist, struct cs_err *err)
+int cs_cli_check_exists(const char *db, const char *hint, struct cs_err *err)
 {
 	char *path = NULL;
 	struct stat sb;
 	int r;
 
+	if (db != NULL && db[0] != '\0' && strstr(db, "://") != NULL)
+		return CS_OK;
+	if (db == NULL || db[0] == '\0') {
+		if ((r = cs_store_default_path(&path, err)) != CS_OK)
+			return r;
+		db = path;
+	}
+	if (stat(db, &sb) == 0)
+		r = CS_OK;
+	else if (hint != NULL)
+		r = cs_err_set(err, CS_ENOTFOUND, "no inventory at %s (%s)", db, hint);
+	else
+		r = cs_err_set(err, CS_ENOTFOUND, "no inventory at %s", db);
+	free(path);
+	return r;
+}
+
+int cs_cli_open(struct cs_store **st, const char *db, bool must_exist, struct cs_err *err)
+{
+	int r;
+
 	*st = NULL;
 	if (db == NULL)
 		db = cs_cli_globals.db;
-	if (must_exist && (db == NULL || strstr(db, "://") == NULL)) {
-		const char *p = db;
-		if (p == NULL || p[0] == '\0') {
-			if ((r = cs_store_default_path(&path, err)) != CS_OK)
-				return r;
-			p = path;
-		}
-		if (stat(p, &sb) != 0) {
-			r = cs_err_set(err, CS_ENOTFOUND, "no inventory at %s", p);
-			free(path);
-			return r;
-		}
-		free(path);
-	}
-	return cs_store_open(st, db, err);
-}
-
-int cs_cli_csv_cell(struct cs_buf *b, const char *s, bool first)
-{
-	int r = CS_OK;
-
-	if (!first && (r = cs_buf_putc(b, ',')) != CS_OK)
+	if (must_exist && (r = cs_cli_check_exists(db, NULL, err)) != CS_OK)
 		return r;
-	if (s == NULL)
-		return CS_OK;
-	bool defuse = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		r = cs_buf_putc(b, '"');
-	if (r == CS_OK && defuse)
-		r = cs_buf_putc(b, '\'');
-	for (const unsigned char *p = (const unsigned char *)s; r == CS_OK && *p != '\0'; p++) {
-		unsigned char c = *p;
-		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
-			r = cs_buf_putc(b, '?');
-		} else {
-			r = cs_buf_putc(b, (char)c);
-			if (r == CS_OK && c == '"')
-				r = cs_buf_putc(b, '"');
-		}
-	}
-	if (r == CS_OK && quote)
-		r = cs_buf_putc(b, '"');
-	return r;
+	return cs_store_open(st, db, err);
 }
 
 void cs_cli_csv_row_free(struct cs_csv_row *row)

@@ -39,17 +39,19 @@ bool cs_cli_device_arg_ok(const char *s);
 int cs_cli_resolve_device(struct cs_store *st, const char *s, int64_t *id, struct cs_err *err);
 
 /*
+ * CS_OK when the inventory file db (NULL or "": the default path) exists or db is a network
+ * URI (left to the backend); CS_ENOTFOUND with "no inventory at PATH" otherwise, followed by
+ * " (hint)" when hint is not NULL. Reading commands call it before cs_store_open, which would
+ * create a missing file because of a typo in --db.
+ */
+int cs_cli_check_exists(const char *db, const char *hint, struct cs_err *err);
+
+/*
  * Open the inventory named by db (NULL: the global --db or the default). When must_exist, a
  * missing file is CS_ENOTFOUND instead of a new empty inventory (reading commands must not
  * create one because of a typo).
  */
 int cs_cli_open(struct cs_store **st, const char *db, bool must_exist, struct cs_err *err);
-
-/*
- * Append one CSV cell (RFC 4180 quoting; formula-looking cells get a leading '; control
- * characters become '?'), preceded by a comma unless first.
- */
-int cs_cli_csv_cell(struct cs_buf *b, const char *s, bool first);
 
 /*
  * Parse one CSV record from *p (RFC 4180: quoted fields may hold commas, quotes doubled and
