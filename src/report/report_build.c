@@ -7,6 +7,8 @@
  */
 #include "report/report_build.h"
 
+#include "report/report_build_int.h"
+
 #include "ident/signal.h"
 #include "report/report.h"
 
@@ -35,32 +37,6 @@ static int collect_id(void *ctx, const struct cs_stored_device *d)
 	return 0;
 }
 
-/*
- * A string as the store holds it, or null. The store keeps what devices sent byte for byte, so
- * it is not checked as UTF-8 here: the renderers replace invalid sequences when they escape.
- */
-static json_t *str(const char *s)
-{
-	return s != NULL ? json_string_nocheck(s) : json_null();
-}
-
-/* Set key to v, taking the reference; sticky error in *r. */
-static void set(json_t *o, const char *key, json_t *v, int *r)
-{
-	if (*r == CS_OK && (v == NULL || json_object_set_new(o, key, v) != 0))
-		*r = CS_ENOMEM;
-	else if (*r != CS_OK)
-		json_decref(v);
-}
-
-static void push(json_t *a, json_t *v, int *r)
-{
-	if (*r == CS_OK && (v == NULL || json_array_append_new(a, v) != 0))
-		*r = CS_ENOMEM;
-	else if (*r != CS_OK)
-		json_decref(v);
-}
-
 static json_t *device_json(const struct cs_stored_device *sd, json_t *policies, int *r)
 {
 	const struct cs_device *d = &sd->dev;
@@ -71,18 +47,18 @@ static json_t *device_json(const struct cs_stored_device *sd, json_t *policies, 
 		json_decref(o), json_decref(cov), json_decref(ev);
 		return NULL;
 	}
-	set(o, "id", json_integer(sd->id), r);
-	set(o, "site", json_null(), r);
-	set(o, "address", str(d->address), r);
-	set(o, "manufacturer", str(d->manufacturer), r);
-	set(o, "brand", str(d->brand), r);
-	set(o, "model", str(d->model), r);
-	set(o, "firmware", str(d->firmware), r);
-	set(o, "serial", str(d->serial), r);
-	set(o, "mac", str(d->mac), r);
-	set(o, "device_type", str(sd->device_type), r);
-	set(o, "covered", json_boolean(d->covered), r);
-	set(o, "covered_status", str(d->covered_status), r);
+	cs_rb_set(o, "id", json_integer(sd->id), r);
+	cs_rb_set(o, "site", json_null(), r);
+	cs_rb_set(o, "address", cs_rb_str(d->address), r);
+	cs_rb_set(o, "manufacturer", cs_rb_str(d->manufacturer), r);
+	cs_rb_set(o, "brand", cs_rb_str(d->brand), r);
+	cs_rb_set(o, "model", cs_rb_str(d->model), r);
+	cs_rb_set(o, "firmware", cs_rb_str(d->firmware), r);
+	cs_rb_set(o, "serial", cs_rb_str(d->serial), r);
+	cs_rb_set(o, "mac", cs_rb_str(d->mac), r);
+	cs_rb_set(o, "device_type", cs_rb_str(sd->device_type), r);
+	cs_rb_set(o, "covered", json_boolean(d->covered), r);
+	cs_rb_set(o, "covered_status", cs_rb_str(d->covered_status), r);
 	for (size_t i = 0; i < d->ncoverage; i++) {
 		const struct cs_coverage *c = &d->coverage[i];
 		json_t *e = json_object();
@@ -90,24 +66,24 @@ static json_t *device_json(const struct cs_stored_device *sd, json_t *policies, 
 			*r = CS_ENOMEM;
 			break;
 		}
-		set(e, "policy", str(c->policy), r);
-		set(e, "entity", str(c->entity), r);
-		set(e, "via", str(c->via), r);
-		set(e, "status", str(c->status), r);
-		push(cov, e, r);
+		cs_rb_set(e, "policy", cs_rb_str(c->policy), r);
+		cs_rb_set(e, "entity", cs_rb_str(c->entity), r);
+		cs_rb_set(e, "via", cs_rb_str(c->via), r);
+		cs_rb_set(e, "status", cs_rb_str(c->status), r);
+		cs_rb_push(cov, e, r);
 		/* The policies applied, once each, for the programme section. */
 		bool seen = false;
 		for (size_t k = 0; k < json_array_size(policies); k++)
 			seen = seen || strcmp(json_string_value(json_array_get(policies, k)),
 					      c->policy) == 0;
 		if (!seen)
-			push(policies, str(c->policy), r);
+			cs_rb_push(policies, cs_rb_str(c->policy), r);
 	}
-	set(o, "covered_by", cov, r);
+	cs_rb_set(o, "covered_by", cov, r);
 	/* Until the store has a removal workflow, covered means affected and not removed. */
-	set(o, "state", json_string(d->covered ? "affected" : "not_affected"), r);
-	set(o, "first_seen", str(sd->first_seen), r);
-	set(o, "last_seen", str(sd->last_seen), r);
+	cs_rb_set(o, "state", json_string(d->covered ? "affected" : "not_affected"), r);
+	cs_rb_set(o, "first_seen", cs_rb_str(sd->first_seen), r);
+	cs_rb_set(o, "last_seen", cs_rb_str(sd->last_seen), r);
 	for (size_t i = 0; i < d->nevidence; i++) {
 		const struct cs_evidence *e = &d->evidence[i];
 		const struct cs_stored_origin *org = sd->origin != NULL ? &sd->origin[i] : NULL;
@@ -116,19 +92,19 @@ static json_t *device_json(const struct cs_stored_device *sd, json_t *policies, 
 			*r = CS_ENOMEM;
 			break;
 		}
-		set(x, "signal",
-		    str(org != NULL && org->signal != NULL ? org->signal
-							   : cs_signal_name(e->signal)),
-		    r);
-		set(x, "value", str(e->value), r);
-		set(x, "implies", str(e->implies), r);
-		set(x, "weight", json_real(e->weight), r);
-		set(x, "rule", str(e->rule), r);
-		set(x, "seen_at", str(org != NULL ? org->seen_at : NULL), r);
-		set(x, "source", str(org != NULL ? org->source : NULL), r);
-		push(ev, x, r);
+		cs_rb_set(x, "signal",
+			  cs_rb_str(org != NULL && org->signal != NULL ? org->signal
+								       : cs_signal_name(e->signal)),
+			  r);
+		cs_rb_set(x, "value", cs_rb_str(e->value), r);
+		cs_rb_set(x, "implies", cs_rb_str(e->implies), r);
+		cs_rb_set(x, "weight", json_real(e->weight), r);
+		cs_rb_set(x, "rule", cs_rb_str(e->rule), r);
+		cs_rb_set(x, "seen_at", cs_rb_str(org != NULL ? org->seen_at : NULL), r);
+		cs_rb_set(x, "source", cs_rb_str(org != NULL ? org->source : NULL), r);
+		cs_rb_push(ev, x, r);
 	}
-	set(o, "evidence", ev, r);
+	cs_rb_set(o, "evidence", ev, r);
 	return o;
 }
 
@@ -138,16 +114,16 @@ static int scan_cb(void *ctx, const struct cs_scan_record *s)
 	int r = CS_OK;
 	if (o == NULL)
 		return CS_ENOMEM;
-	set(o, "id", json_integer(s->id), &r);
-	set(o, "targets", str(s->targets), &r);
-	set(o, "started", str(s->started), &r);
-	set(o, "ended", str(s->ended), &r);
-	set(o, "status", str(s->status), &r);
-	set(o, "addresses", json_integer((json_int_t)s->addresses), &r);
-	set(o, "live", json_integer((json_int_t)s->live), &r);
-	set(o, "devices", json_integer((json_int_t)s->devices), &r);
-	set(o, "covered", json_integer((json_int_t)s->covered), &r);
-	push(a, o, &r);
+	cs_rb_set(o, "id", json_integer(s->id), &r);
+	cs_rb_set(o, "targets", cs_rb_str(s->targets), &r);
+	cs_rb_set(o, "started", cs_rb_str(s->started), &r);
+	cs_rb_set(o, "ended", cs_rb_str(s->ended), &r);
+	cs_rb_set(o, "status", cs_rb_str(s->status), &r);
+	cs_rb_set(o, "addresses", json_integer((json_int_t)s->addresses), &r);
+	cs_rb_set(o, "live", json_integer((json_int_t)s->live), &r);
+	cs_rb_set(o, "devices", json_integer((json_int_t)s->devices), &r);
+	cs_rb_set(o, "covered", json_integer((json_int_t)s->covered), &r);
+	cs_rb_push(a, o, &r);
 	return r;
 }
 
@@ -178,7 +154,7 @@ int cs_rpt_build_from_store(struct cs_store *st, const struct cs_rpt_build_optio
 		if ((r = cs_store_get_device(st, ids.v[i], &sd, err)) != CS_OK)
 			goto out;
 		affected += sd->dev.covered;
-		push(devices, device_json(sd, policies, &r), &r);
+		cs_rb_push(devices, device_json(sd, policies, &r), &r);
 		cs_stored_device_free(sd);
 		sd = NULL;
 		if (r != CS_OK)
@@ -188,52 +164,56 @@ int cs_rpt_build_from_store(struct cs_store *st, const struct cs_rpt_build_optio
 		goto out;
 
 	const char *as_of = o != NULL && o->as_of != NULL ? o->as_of : today;
-	set(point, "date", json_string(as_of), &r);
-	set(point, "devices_affected", json_integer(affected), &r);
-	set(point, "devices_removed", json_integer(0), &r);
-	push(progress, point, &r);
+	cs_rb_set(point, "date", json_string(as_of), &r);
+	cs_rb_set(point, "devices_affected", json_integer(affected), &r);
+	cs_rb_set(point, "devices_removed", json_integer(0), &r);
+	cs_rb_push(progress, point, &r);
 	point = NULL; /* transferred */
 
 	snprintf(line, sizeof(line), "camsweep inventory (%s backend): %zu devices, %zu scans",
 		 cs_store_backend_name(st), ids.n, json_array_size(scans));
-	push(prov, json_string(line), &r);
-	push(prov,
-	     json_string(
-		     "Sites, networks, the removal workflow, milestones and the audit log come "
-		     "from the programme record of the same inventory (camsweep site, plan, "
-		     "mark, verify, milestone). Site progress counts sensitive sites only when a "
-		     "milestone is scoped to them; device progress counts every covered device. "
-		     "Progress counts an unexpired exemption as dealt with (docs/programme.md); "
-		     "the breakdowns count only removed and verified devices as cleared."),
-	     &r);
-	set(prog, "name",
-	    json_string(o != NULL && o->name != NULL ? o->name : "Surveillance equipment removal"),
-	    &r);
-	set(prog, "generated_at", json_string(now), &r);
-	set(prog, "as_of", json_string(as_of), &r);
-	set(prog, "generator", json_string("camsweep " CS_VERSION " (" CS_GITREV ")"), &r);
-	set(prog, "methodology",
-	    json_string("Devices were found by camsweep scans and identifications; the "
-			"manufacturer of each is inferred from the evidence listed with it, and "
-			"each is judged against the policies named above."),
-	    &r);
-	set(prog, "policies", policies, &r);
+	cs_rb_push(prov, json_string(line), &r);
+	cs_rb_push(
+		prov,
+		json_string(
+			"Sites, networks, the removal workflow, milestones and the audit log come "
+			"from the programme record of the same inventory (camsweep site, plan, "
+			"mark, verify, milestone). Site progress counts sensitive sites only when "
+			"a "
+			"milestone is scoped to them; device progress counts every covered device. "
+			"Progress counts an unexpired exemption as dealt with (docs/programme.md); "
+			"the breakdowns count only removed and verified devices as cleared."),
+		&r);
+	cs_rb_set(prog, "name",
+		  json_string(o != NULL && o->name != NULL ? o->name
+							   : "Surveillance equipment removal"),
+		  &r);
+	cs_rb_set(prog, "generated_at", json_string(now), &r);
+	cs_rb_set(prog, "as_of", json_string(as_of), &r);
+	cs_rb_set(prog, "generator", json_string("camsweep " CS_VERSION " (" CS_GITREV ")"), &r);
+	cs_rb_set(prog, "methodology",
+		  json_string(
+			  "Devices were found by camsweep scans and identifications; the "
+			  "manufacturer of each is inferred from the evidence listed with it, and "
+			  "each is judged against the policies named above."),
+		  &r);
+	cs_rb_set(prog, "policies", policies, &r);
 	policies = NULL;
-	set(prog, "provenance", prov, &r);
+	cs_rb_set(prog, "provenance", prov, &r);
 	prov = NULL;
-	set(root, "report_model", json_integer(CS_RPT_MODEL_VERSION), &r);
-	set(root, "programme", prog, &r);
+	cs_rb_set(root, "report_model", json_integer(CS_RPT_MODEL_VERSION), &r);
+	cs_rb_set(root, "programme", prog, &r);
 	prog = NULL;
-	set(root, "milestones", json_array(), &r);
-	set(root, "progress", progress, &r);
+	cs_rb_set(root, "milestones", json_array(), &r);
+	cs_rb_set(root, "progress", progress, &r);
 	progress = NULL;
-	set(root, "sites", json_array(), &r);
-	set(root, "devices", devices, &r);
+	cs_rb_set(root, "sites", json_array(), &r);
+	cs_rb_set(root, "devices", devices, &r);
 	devices = NULL;
-	set(root, "findings", json_array(), &r);
-	set(root, "scans", scans, &r);
+	cs_rb_set(root, "findings", json_array(), &r);
+	cs_rb_set(root, "scans", scans, &r);
 	scans = NULL;
-	set(root, "audit", json_array(), &r);
+	cs_rb_set(root, "audit", json_array(), &r);
 	if (r != CS_OK)
 		goto out;
 	if ((r = cs_rpt_build_programme(st, root, o, as_of, err)) != CS_OK)

@@ -10,6 +10,8 @@
  */
 #include "report/report_build.h"
 
+#include "report/report_build_int.h"
+
 #include "findings/findings_ctx.h"
 #include "programme/estate.h"
 
@@ -21,27 +23,6 @@ enum {
 	AUDIT_EXCERPT = 50,   /* the most recent audit rows shown */
 	PROGRESS_POINTS = 60, /* snapshots at most; more event dates are thinned evenly */
 };
-
-static json_t *str(const char *s)
-{
-	return s != NULL ? json_string_nocheck(s) : json_null();
-}
-
-static void set(json_t *o, const char *key, json_t *v, int *r)
-{
-	if (*r == CS_OK && (v == NULL || json_object_set_new(o, key, v) != 0))
-		*r = CS_ENOMEM;
-	else if (*r != CS_OK)
-		json_decref(v);
-}
-
-static void push(json_t *a, json_t *v, int *r)
-{
-	if (*r == CS_OK && (v == NULL || json_array_append_new(a, v) != 0))
-		*r = CS_ENOMEM;
-	else if (*r != CS_OK)
-		json_decref(v);
-}
 
 static const char *model_state(const char *wf, bool covered)
 {
@@ -63,12 +44,12 @@ static int on_site(void *ctx, const struct cs_site *s)
 {
 	struct sites_ctx *c = ctx;
 	json_t *o = json_object();
-	set(o, "id", str(s->name), &c->r);
-	set(o, "name", str(s->name), &c->r);
-	set(o, "operator", str(s->operator_name), &c->r);
-	set(o, "sensitivity", str(s->sensitivity), &c->r);
-	set(o, "criterion", str(s->criterion), &c->r);
-	push(c->arr, o, &c->r);
+	cs_rb_set(o, "id", cs_rb_str(s->name), &c->r);
+	cs_rb_set(o, "name", cs_rb_str(s->name), &c->r);
+	cs_rb_set(o, "operator", cs_rb_str(s->operator_name), &c->r);
+	cs_rb_set(o, "sensitivity", cs_rb_str(s->sensitivity), &c->r);
+	cs_rb_set(o, "criterion", cs_rb_str(s->criterion), &c->r);
+	cs_rb_push(c->arr, o, &c->r);
 	return c->r;
 }
 
@@ -130,11 +111,11 @@ static int on_milestone(void *ctx, const struct cs_milestone *m)
 	/* The renderers say the target and what is measured; the label names the milestone. */
 	snprintf(label, sizeof(label), "%s%s", m->name, sens ? " (sensitive sites)" : "");
 	json_t *o = json_object();
-	set(o, "label", json_string(label), &c->r);
-	set(o, "target", json_real(m->percent > 0 ? m->percent / 100.0 : 0.01), &c->r);
-	set(o, "due", str(m->due), &c->r);
-	set(o, "measure", json_string(dev ? "devices" : "sites"), &c->r);
-	push(c->arr, o, &c->r);
+	cs_rb_set(o, "label", json_string(label), &c->r);
+	cs_rb_set(o, "target", json_real(m->percent > 0 ? m->percent / 100.0 : 0.01), &c->r);
+	cs_rb_set(o, "due", cs_rb_str(m->due), &c->r);
+	cs_rb_set(o, "measure", json_string(dev ? "devices" : "sites"), &c->r);
+	cs_rb_push(c->arr, o, &c->r);
 	return c->r;
 }
 
@@ -142,15 +123,15 @@ static int on_audit(void *ctx, const struct cs_audit_entry *e)
 {
 	json_t *arr = ctx, *o = json_object();
 	int r = CS_OK;
-	set(o, "at", str(e->at), &r);
-	set(o, "actor", str(e->who), &r);
-	set(o, "action", str(e->action), &r);
-	set(o, "object", str(e->object), &r);
-	set(o, "detail",
-	    e->why != NULL ? json_sprintf("%s (%s)", e->detail ? e->detail : "", e->why)
-			   : str(e->detail),
-	    &r);
-	push(arr, o, &r);
+	cs_rb_set(o, "at", cs_rb_str(e->at), &r);
+	cs_rb_set(o, "actor", cs_rb_str(e->who), &r);
+	cs_rb_set(o, "action", cs_rb_str(e->action), &r);
+	cs_rb_set(o, "object", cs_rb_str(e->object), &r);
+	cs_rb_set(o, "detail",
+		  e->why != NULL ? json_sprintf("%s (%s)", e->detail ? e->detail : "", e->why)
+				 : cs_rb_str(e->detail),
+		  &r);
+	cs_rb_push(arr, o, &r);
 	/* Keep only the newest rows: the log is listed oldest first. */
 	while (r == CS_OK && json_array_size(arr) > AUDIT_EXCERPT)
 		json_array_remove(arr, 0);
@@ -197,17 +178,17 @@ static int progress(json_t *root, const struct cs_estate *e, const struct cs_est
 			    CS_OK)
 			continue;
 		json_t *o = json_object();
-		set(o, "date", json_string(dates[i]), &r);
+		cs_rb_set(o, "date", json_string(dates[i]), &r);
 		if (e->nsites > 0) { /* no sites: the model leaves the measure out */
-			set(o, "sites_affected", json_integer(gs.sites_affected), &r);
-			set(o, "sites_removed", json_integer(gs.sites_done), &r);
+			cs_rb_set(o, "sites_affected", json_integer(gs.sites_affected), &r);
+			cs_rb_set(o, "sites_removed", json_integer(gs.sites_done), &r);
 		}
-		set(o, "devices_affected", json_integer(gd.devices), &r);
-		set(o, "devices_removed", json_integer(gd.devices_done), &r);
-		push(arr, o, &r);
+		cs_rb_set(o, "devices_affected", json_integer(gd.devices), &r);
+		cs_rb_set(o, "devices_removed", json_integer(gd.devices_done), &r);
+		cs_rb_push(arr, o, &r);
 	}
 	free(dates);
-	set(root, "progress", arr, &r);
+	cs_rb_set(root, "progress", arr, &r);
 	return r;
 }
 
@@ -253,10 +234,11 @@ int cs_rpt_build_programme(struct cs_store *st, json_t *root, const struct cs_rp
 		long si = cs_estate_site_of(&e, id, addr, NULL, NULL);
 		const struct wf_row *w = find_wf(&wf, id);
 		r = CS_OK;
-		set(d, "site", si >= 0 ? str(e.sites[si].name) : json_null(), &r);
-		set(d, "state", json_string(model_state(w != NULL ? w->state : NULL, covered)), &r);
+		cs_rb_set(d, "site", si >= 0 ? cs_rb_str(e.sites[si].name) : json_null(), &r);
+		cs_rb_set(d, "state",
+			  json_string(model_state(w != NULL ? w->state : NULL, covered)), &r);
 		if (w != NULL && w->due[0] != '\0')
-			set(d, "due", json_string(w->due), &r);
+			cs_rb_set(d, "due", json_string(w->due), &r);
 		if (r != CS_OK)
 			goto nomem;
 		if (src == NULL)
@@ -270,16 +252,17 @@ int cs_rpt_build_programme(struct cs_store *st, json_t *root, const struct cs_rp
 		for (size_t k = 0; k < fl.n; k++) {
 			const struct cs_finding *f = &fl.v[k];
 			json_t *x = json_object();
-			set(x, "severity", json_string(cs_severity_name(f->severity)), &r);
-			set(x, "title", str(f->title), &r);
-			set(x, "rule", str(f->rule_id), &r);
-			set(x, "device", json_integer(id), &r);
-			set(x, "site", si >= 0 ? str(e.sites[si].name) : json_null(), &r);
-			set(x, "detail",
-			    f->note != NULL ? json_sprintf("%s %s", f->explanation, f->note)
-					    : str(f->explanation),
-			    &r);
-			push(findings, x, &r);
+			cs_rb_set(x, "severity", json_string(cs_severity_name(f->severity)), &r);
+			cs_rb_set(x, "title", cs_rb_str(f->title), &r);
+			cs_rb_set(x, "rule", cs_rb_str(f->rule_id), &r);
+			cs_rb_set(x, "device", json_integer(id), &r);
+			cs_rb_set(x, "site", si >= 0 ? cs_rb_str(e.sites[si].name) : json_null(),
+				  &r);
+			cs_rb_set(x, "detail",
+				  f->note != NULL ? json_sprintf("%s %s", f->explanation, f->note)
+						  : cs_rb_str(f->explanation),
+				  &r);
+			cs_rb_push(findings, x, &r);
 		}
 		fl.n = 0;
 		cs_arena_reset(&arena);
@@ -303,7 +286,7 @@ int cs_rpt_build_programme(struct cs_store *st, json_t *root, const struct cs_rp
 			if (ds == NULL || name == NULL || strcmp(ds, name) != 0 || st8 == NULL)
 				continue;
 			json_int_t n = json_integer_value(json_object_get(counts, st8));
-			set(counts, st8, json_integer(n + 1), &r);
+			cs_rb_set(counts, st8, json_integer(n + 1), &r);
 			if (strcmp(st8, "not_affected") == 0)
 				continue;
 			affected++;
@@ -314,8 +297,8 @@ int cs_rpt_build_programme(struct cs_store *st, json_t *root, const struct cs_rp
 				    : verified == affected ? "verified"
 				    : cleared == affected  ? "removed"
 							   : "affected";
-		set(site, "counts", counts, &r);
-		set(site, "state", json_string(state), &r);
+		cs_rb_set(site, "counts", counts, &r);
+		cs_rb_set(site, "state", json_string(state), &r);
 		if (r != CS_OK)
 			goto nomem;
 	}
@@ -323,14 +306,14 @@ int cs_rpt_build_programme(struct cs_store *st, json_t *root, const struct cs_rp
 	if ((r = progress(root, &e, &p, mc.any_sensitive_scope, as_of)) != CS_OK)
 		goto nomem;
 	r = CS_OK;
-	set(root, "sites", sc.arr, &r);
+	cs_rb_set(root, "sites", sc.arr, &r);
 	sc.arr = NULL;
-	set(root, "milestones", mc.arr, &r);
+	cs_rb_set(root, "milestones", mc.arr, &r);
 	mc.arr = NULL;
-	set(root, "audit", audit, &r);
+	cs_rb_set(root, "audit", audit, &r);
 	audit = NULL;
 	if (src != NULL) {
-		set(root, "findings", findings, &r);
+		cs_rb_set(root, "findings", findings, &r);
 		findings = NULL;
 	}
 	if (r == CS_OK)
