@@ -8,6 +8,7 @@
  * address).
  */
 #include "cli/cli.h"
+#include "cli/prog_cli.h"
 #include "common/buf.h"
 #include "common/json.h"
 #include "import/import.h"
@@ -95,6 +96,45 @@ static void table_cell(struct cs_buf *line, const char *s, size_t width)
 	cs_buf_free(&cell);
 }
 
+/* A site exists with this name (ASCII case-insensitive)? */
+static int site_found(void *ctx, const struct cs_site *site)
+{
+	(void)site;
+	*(bool *)ctx = true;
+	return 0;
+}
+
+/*
+ * A register's location names where a device is: when it, or the first of its " / " parts
+ * that does ("Police HQ / Room 2"), is the name of a site, the device is attached to that site
+ * by hand, with the register row as the reason in the audit log. Locations that name no site
+ * change nothing.
+ */
+static int attach_by_location(struct state *s, int64_t id, const char *location, const char *source,
+			      struct cs_err *err)
+{
+	char part[256];
+	const char *p = location;
+	while (p != NULL && *p != '\0') {
+		const char *sep = strstr(p, " / ");
+		size_t n = sep != NULL ? (size_t)(sep - p) : strlen(p);
+		if (n > 0 && n < sizeof(part)) {
+			bool found = false;
+			memcpy(part, p, n);
+			part[n] = '\0';
+			int r = cs_store_site_find(s->st, part, site_found, &found, err);
+			if (r != CS_OK && r != CS_ENOTFOUND)
+				return r;
+			if (found) {
+				const struct cs_store_actor a = {cs_cli_who(), source};
+				return cs_store_site_attach(s->st, id, part, &a, err);
+			}
+		}
+		p = sep != NULL ? sep + 3 : NULL;
+	}
+	return CS_OK;
+}
+
 static int on_device(void *ctx, const struct cs_import_dev *d)
 {
 	struct state *s = ctx;
@@ -111,7 +151,9 @@ static int on_device(void *ctx, const struct cs_import_dev *d)
 	if (s->st != NULL) {
 		if ((r = cs_store_put_device(s->st, d->dev, source, &id, &err)) != CS_OK ||
 		    (r = cs_store_scan_link(s->st, s->scan_id, id, d->dev->address, d->ports,
-					    &err)) != CS_OK) {
+					    &err)) != CS_OK ||
+		    (d->location != NULL &&
+		     (r = attach_by_location(s, id, d->location, source, &err)) != CS_OK)) {
 			fprintf(stderr, "camsweep import: inventory: %s\n", err.msg);
 			goto out;
 		}

@@ -219,7 +219,7 @@ int imp_end(struct cs_import *im, const char *where, const char *note, const cha
 		st->covered++;
 	else if (dev.covered_status != NULL && strcmp(dev.covered_status, "review") == 0)
 		st->review++;
-	struct cs_import_dev d = {&dev, where, note, ports};
+	struct cs_import_dev d = {&dev, where, note, ports, im->location};
 	return im->sink->device != NULL ? im->sink->device(im->sink->ctx, &d) : CS_OK;
 }
 

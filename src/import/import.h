@@ -50,6 +50,7 @@ struct cs_import_dev {
 	const char *where;	     /* "row 12", "host 192.0.2.10": for source strings */
 	const char *note;	     /* "location: ...; asset: ..." from a register, or NULL */
 	const char *ports;	     /* "80/tcp,554/tcp" from a scan, or NULL */
+	const char *location;	     /* a register's location ("North / Gatehouse"), or NULL */
 };
 
 struct cs_import_sink {

@@ -56,6 +56,7 @@ struct cs_import {
 	const struct cs_import_sink *sink;
 	struct cs_import_stats *stats;
 	struct cs_err *err;
+	const char *location; /* the current register row's location, for imp_end; else NULL */
 };
 
 void imp_begin(struct cs_import *im);

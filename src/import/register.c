@@ -219,7 +219,9 @@ static int row_device(struct cs_import *im, const struct cs_csv_row *row,
 		cs_buf_printf(&note, "%slocation: %s", note.len ? "; " : "", location.data);
 	if (asset.len > 0)
 		cs_buf_printf(&note, "%sasset: %s", note.len ? "; " : "", asset.data);
+	im->location = location.len > 0 ? location.data : NULL;
 	r = imp_end(im, where, note.len > 0 ? note.data : NULL, NULL);
+	im->location = NULL;
 out:
 	cs_buf_free(&location);
 	cs_buf_free(&asset);

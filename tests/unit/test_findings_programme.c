@@ -210,3 +210,42 @@ TEST(report_from_the_programme_record)
 	CHECK(system(cmd) == 0);
 	unsetenv("CAMSWEEP_USER");
 }
+
+/* A register's location that names a site attaches the device to it (audited). */
+TEST(import_attaches_devices_to_the_site_their_location_names)
+{
+	struct stat sb;
+	const char *bin = getenv("CS_TEST_BIN");
+	if (bin == NULL || stat(bin, &sb) != 0)
+		return;
+	snprintf(dir, sizeof(dir), "/tmp/cs-impsite-XXXXXX");
+	REQUIRE(mkdtemp(dir) != NULL);
+	setenv("CAMSWEEP_USER", "tester", 1);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/register.csv", dir);
+	FILE *f = fopen(path, "w");
+	REQUIRE(f != NULL);
+	fputs("Make,Model,Serial No,Location\r\n"
+	      "Hikvision,DS-2CD2143G2-I,DS-2CD2143G2-I20220123AAWRD12345678,Police HQ / Room 2\r\n"
+	      "Dahua,IPC-HFW2431S-S-S2,4J0186FPAG00123,Somewhere else\r\n",
+	      f);
+	fclose(f);
+	REQUIRE(run(NULL, "site add 'Police HQ' --operator 'Met Police' --sensitivity standard") ==
+		0);
+	REQUIRE(run(NULL, "import %s", path) == 0);
+	char *out = NULL;
+	REQUIRE(run(&out, "devices --format json") == 0);
+	json_t *j = json_loads(out != NULL ? out : "", 0, NULL);
+	free(out);
+	REQUIRE(json_array_size(j) == 2);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(j, 0), "site")), "Police HQ");
+	CHECK(json_is_null(json_object_get(json_array_get(j, 1), "site")));
+	json_decref(j);
+	REQUIRE(run(&out, "audit --format json") == 0);
+	CHECK(out != NULL && strstr(out, "site.attach") != NULL && strstr(out, "register") != NULL);
+	free(out);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+	unsetenv("CAMSWEEP_USER");
+}
