@@ -35,6 +35,11 @@
 		.port = (PORT), .kind = SIM_HTTP, .mode = (MODE), .routes = (RT),                  \
 		.nroutes = CS_ARRAY_SIZE(RT)                                                       \
 	}
+#define HTTPS(PORT, RT)                                                                            \
+	{                                                                                          \
+		.port = (PORT), .kind = SIM_HTTP, .routes = (RT), .nroutes = CS_ARRAY_SIZE(RT),    \
+		.tls = true                                                                        \
+	}
 #define RTSP(PORT, RT)                                                                             \
 	{                                                                                          \
 		.port = (PORT), .kind = SIM_RTSP, .routes = (RT), .nroutes = CS_ARRAY_SIZE(RT)     \
@@ -323,6 +328,7 @@ static const unsigned char hik_sdk_error[] = {0, 0, 0, 0x10, 0, 0, 0, 0x0d,
 
 static const struct sim_service hik_cam_svcs[] = {
 	HTTP(80, hik_http),
+	HTTPS(443, hik_http),
 	RTSP(554, hik_rtsp),
 	GREET(8000, hik_sdk_greet),
 	UDP(3702, SIM_UDP_WSD, WSD_HIK("HIKVISION%20{model}")),
@@ -348,6 +354,9 @@ static const struct sim_persona p_hik_cam = {
 	.serial_fmt = "{model}{ymd}AAWR?########",
 	.uuid_fmt = "aa85c000-6324-11b3-819e-{machex}",
 	.svcs = LIST(hik_cam_svcs),
+	/* The default certificate of Hikvision firmware (Recog x509_subjects.xml:823;
+	 * fingerprinting-signals.md 1.7), self-signed. */
+	.tls_subject = "/CN=www.hikvision.com/OU=DVRNVR/O=HIKVISION/L=HangZhou/ST=ZheJiang/C=CN",
 };
 
 /* ---- old firmware: App-webs/ over HTTP/1.0 (nmap l.9762) and realm "Hikvision" */
@@ -475,6 +484,7 @@ static const struct sim_route hiknvr_http[] = {
 /* UNVERIFIED: SADP DeviceType codes of recorders; the camera's code is reused. */
 static const struct sim_service hiknvr_svcs[] = {
 	HTTP(80, hiknvr_http),
+	HTTPS(443, hiknvr_http),
 	RTSP(554, hikdvr_rtsp),
 	GREET(8000, hik_sdk_greet),
 	UDP(3702, SIM_UDP_WSD, WSD_HIK("HIKVISION%20{model}")),
@@ -499,6 +509,9 @@ static const struct sim_persona p_hik_nvr = {
 	.serial_fmt = "{model}{ymd}CCRR?########",
 	.uuid_fmt = "aa85c000-6324-11b3-819e-{machex}",
 	.svcs = LIST(hiknvr_svcs),
+	/* The default certificate of Hikvision firmware (Recog x509_subjects.xml:823;
+	 * fingerprinting-signals.md 1.7), self-signed. */
+	.tls_subject = "/CN=www.hikvision.com/OU=DVRNVR/O=HIKVISION/L=HangZhou/ST=ZheJiang/C=CN",
 };
 
 /* ---- relabel: an LTS-branded Hikvision camera. The title, the ONVIF name scope and the
@@ -648,6 +661,7 @@ static const struct sim_route dh_dhip[] = {
 
 static const struct sim_service dh_cam_svcs[] = {
 	HTTP(80, dh_http),
+	HTTPS(443, dh_http),
 	RTSP(554, dh_rtsp),
 	DVRIP(37777, dh_dhip, DVRIP_REALM),
 	UDP(3702, SIM_UDP_WSD, WSD_DAHUA("Dahua")),
@@ -673,6 +687,18 @@ static const struct sim_persona p_dh_cam = {
 	.serial_fmt = "#?0###?PAG#####",
 	.uuid_fmt = "{rand_uuid}",
 	.svcs = LIST(dh_cam_svcs),
+	/* Dahua: issued by "Dahua Device NVR CA" with non-breaking spaces in the issuer (Plum-Island
+	 * #204; fingerprinting-signals.md 1.7), subject CN the device's address: here the factory
+	 * default 192.168.1.108 (UNVERIFIED: whether the CN follows a changed address). */
+	.tls_subject = "/CN=192.168.1.108/C=CN",
+	.tls_issuer = "/CN=Dahua\xc2\xa0"
+		      "Device\xc2\xa0"
+		      "NVR\xc2\xa0"
+		      "CA/O=Zhejiang\xc2\xa0"
+		      "Dahua\xc2\xa0"
+		      "Technology\xc2\xa0"
+		      "Co.,Ltd."
+		      "/L=Hangzhou/ST=Zhejiang/C=CN",
 };
 
 /* ---- NVR: older RTSP stack, nmap l.12373: Basic realm "device" even for OPTIONS */
@@ -688,6 +714,7 @@ static const struct sim_route dhnvr_rtsp[] = {
 };
 static const struct sim_service dh_nvr_svcs[] = {
 	HTTP(80, dh_http),
+	HTTPS(443, dh_http),
 	RTSP(554, dhnvr_rtsp),
 	DVRIP(37777, dh_dhip, DVRIP_REALM),
 	UDP(3702, SIM_UDP_WSD, WSD_DAHUA("Dahua")),
@@ -710,6 +737,18 @@ static const struct sim_persona p_dh_nvr = {
 	.serial_fmt = "#?0###?PAG#####",
 	.uuid_fmt = "{rand_uuid}",
 	.svcs = LIST(dh_nvr_svcs),
+	/* Dahua: issued by "Dahua Device NVR CA" with non-breaking spaces in the issuer (Plum-Island
+	 * #204; fingerprinting-signals.md 1.7), subject CN the device's address: here the factory
+	 * default 192.168.1.108 (UNVERIFIED: whether the CN follows a changed address). */
+	.tls_subject = "/CN=192.168.1.108/C=CN",
+	.tls_issuer = "/CN=Dahua\xc2\xa0"
+		      "Device\xc2\xa0"
+		      "NVR\xc2\xa0"
+		      "CA/O=Zhejiang\xc2\xa0"
+		      "Dahua\xc2\xa0"
+		      "Technology\xc2\xa0"
+		      "Co.,Ltd."
+		      "/L=Hangzhou/ST=Zhejiang/C=CN",
 };
 
 /* ---- relabel: Amcrest (examples/captures/04-amcrest-relabel) on Amcrest's own OUI 9C:8E:CD;

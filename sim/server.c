@@ -22,9 +22,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,8 @@ struct listener {
 struct conn {
 	int fd;
 	int state;
+	SSL *ssl;	/* a tls service: the session; NULL for plain TCP */
+	bool tls_ready; /* the handshake is done */
 	const struct sim_service *svc;
 	struct sim_device dev;
 	uint32_t peer;
@@ -180,6 +184,8 @@ static void rst_close_fd(int fd)
 static void conn_free(struct server *s, struct conn *c, bool rst)
 {
 	heap_remove(s, c);
+	SSL_free(c->ssl);
+	c->ssl = NULL;
 	epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	if (rst) {
 		rst_close_fd(c->fd);
@@ -195,6 +201,36 @@ static void conn_free(struct server *s, struct conn *c, bool rst)
 	s->nconns--;
 	cs_buf_free(&c->out);
 	free(c);
+}
+
+/*
+ * Read and write through TLS when the service has it, as read(2) and send(2) would answer:
+ * bytes, 0 at the end, or -1 with errno (EAGAIN when TLS wants the socket first).
+ */
+static ssize_t tls_result(struct conn *c, int r)
+{
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+	case SSL_ERROR_WANT_WRITE: errno = EAGAIN; return -1;
+	case SSL_ERROR_ZERO_RETURN: return 0;
+	default: errno = ECONNRESET; return -1;
+	}
+}
+
+static ssize_t conn_read(struct conn *c, void *p, size_t n)
+{
+	if (c->ssl == NULL)
+		return read(c->fd, p, n);
+	int r = SSL_read(c->ssl, p, n > INT_MAX ? INT_MAX : (int)n);
+	return r > 0 ? r : tls_result(c, r);
+}
+
+static ssize_t conn_send(struct conn *c, const void *p, size_t n)
+{
+	if (c->ssl == NULL)
+		return send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	int r = SSL_write(c->ssl, p, n > INT_MAX ? INT_MAX : (int)n);
+	return r > 0 ? r : tls_result(c, r);
 }
 
 static void update_events(struct server *s, struct conn *c)
@@ -272,8 +308,7 @@ static bool flush(struct server *s, struct conn *c)
 		size_t want = c->out.len - c->out_off;
 		if (c->trickle)
 			want = 1;
-		ssize_t k =
-			send(c->fd, c->out.data + c->out_off, want, MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t k = conn_send(c, c->out.data + c->out_off, want);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
@@ -364,6 +399,23 @@ static void on_conn_event(struct server *s, struct conn *c, uint32_t events)
 {
 	int fd = c->fd;
 
+	if (c->ssl != NULL && !c->tls_ready) {
+		/* The handshake first; the request follows it on the same events. */
+		int r = SSL_do_handshake(c->ssl);
+		if (r != 1) {
+			int e = SSL_get_error(c->ssl, r);
+			if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+				set_events(s, c, e == SSL_ERROR_WANT_WRITE);
+				return;
+			}
+			conn_free(s, c, false); /* not TLS, or a handshake we will not do */
+			return;
+		}
+		c->tls_ready = true;
+		set_events(s, c, false);
+		events |= EPOLLIN; /* the request may already be in TLS's buffer */
+	}
+
 	if (events & EPOLLOUT) {
 		if (c->state == ST_SEND && !c->trickle && !flush(s, c))
 			return;
@@ -382,7 +434,7 @@ static void on_conn_event(struct server *s, struct conn *c, uint32_t events)
 				room = sizeof(c->in) - c->in_len;
 			}
 		}
-		ssize_t k = read(c->fd, dst, room);
+		ssize_t k = conn_read(c, dst, room);
 		if (k == 0 && c->state == ST_SEND) {
 			/* A half-close after the request: finish the answer, then close. */
 			c->rd_closed = true;
@@ -407,7 +459,7 @@ static void on_conn_event(struct server *s, struct conn *c, uint32_t events)
 			if (s->conns[fd] == NULL)
 				return; /* c is gone */
 		}
-		if ((size_t)k < room)
+		if ((size_t)k < room && (c->ssl == NULL || SSL_pending(c->ssl) == 0))
 			return;
 	}
 }
@@ -497,6 +549,15 @@ static void on_accept(struct server *s, int lfd)
 		if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
 			conn_free(s, c, true);
 			continue;
+		}
+		if (svc->tls) {
+			SSL_CTX *tctx = sim_tls_ctx(p);
+			if (tctx == NULL || (c->ssl = SSL_new(tctx)) == NULL ||
+			    SSL_set_fd(c->ssl, fd) != 1) {
+				conn_free(s, c, true);
+				continue;
+			}
+			SSL_set_accept_state(c->ssl);
 		}
 		struct sim_ctx x;
 		ctx_for(s, &c->dev, &x);
@@ -829,6 +890,7 @@ static void server_free(struct server *s)
 	free(s->lis);
 	free(s->conns);
 	free(s->heap);
+	sim_tls_free();
 }
 
 int sim_serve(const struct sim_opts *o, const struct sim_estate *es, struct cs_err *e)

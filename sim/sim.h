@@ -104,6 +104,7 @@ struct sim_service {
 	size_t ngreet;
 	const unsigned char *reply; /* BANNER: the answer to any input */
 	size_t nreply;
+	bool tls; /* HTTP inside TLS, with the persona's certificate (tls.c) */
 };
 
 struct sim_persona {
@@ -125,6 +126,9 @@ struct sim_persona {
 	const char *uuid_fmt; /* template */
 	const struct sim_service *svcs;
 	size_t nsvcs;
+	/* The TLS certificate's subject and issuer, '/'-separated ("/CN=x/O=y"); issuer NULL:
+	 * the subject (self-signed). Only personas with a tls service use them. */
+	const char *tls_subject, *tls_issuer;
 };
 
 extern const struct sim_persona *const sim_personas[];
@@ -253,6 +257,14 @@ int sim_proto_udp(const struct sim_service *svc, const struct sim_ctx *c, const 
 
 /* Run every self-check of the tables and parsers; prints failures to f. 0 when all pass. */
 int sim_selftest(FILE *f);
+
+/*
+ * The TLS server context of persona p (tls.c): built on first use with a P-256 key and a
+ * certificate carrying p's subject and issuer, then kept until sim_tls_free(). NULL when it
+ * cannot be built (the connection is then refused).
+ */
+struct ssl_ctx_st *sim_tls_ctx(const struct sim_persona *p);
+void sim_tls_free(void);
 
 /* The server (server.c). */
 struct sim_opts {

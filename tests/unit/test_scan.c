@@ -347,3 +347,36 @@ TEST(scan_udp_inquiries_answered)
 	free_all(v, n);
 	free_all(u, nu);
 }
+
+/* HTTPS: the Hikvision and Dahua devices serve 443 with their makers' default certificates;
+ * the sweep speaks TLS there and the certificate is evidence. */
+TEST(scan_reads_the_tls_certificate)
+{
+	json_t *v[300];
+	if (!run_sweeps())
+		return;
+	size_t n = load("full.jsonl", v, 300);
+	static const char *const ips[] = {"127.55.0.1", "127.55.0.5"};
+	for (size_t k = 0; k < 2; k++) {
+		json_t *d = find(v, n, ips[k]), *p, *e;
+		bool tls_port = false, tls_evidence = false;
+		size_t i;
+		REQUIRE(d != NULL);
+		json_array_foreach(json_object_get(d, "ports"), i, p)
+		{
+			tls_port |= json_integer_value(json_object_get(p, "port")) == 443 &&
+				    json_is_true(json_object_get(p, "tls"));
+		}
+		json_array_foreach(json_object_get(d, "evidence"), i, e)
+		{
+			tls_evidence |=
+				strncmp(s(e, "signal"), "tls.", 4) == 0 &&
+				strstr(s(e, "implies"), k == 0 ? "Hikvision" : "Dahua") != NULL;
+		}
+		CHECK(tls_port);
+		CHECK(tls_evidence);
+		if (cs_test_failed_now())
+			printf("  at %s\n", ips[k]);
+	}
+	free_all(v, n);
+}
