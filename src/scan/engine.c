@@ -77,6 +77,9 @@ struct host {
 	unsigned hint_replies;
 	bool hint_valid, hint_hardware;
 	char hint_maker[48];
+	/* Later web questions (http steps >= 1) some port of this host has asked: one port asks
+	 * each, the others skip it (the answer is the device's, not the port's). */
+	uint8_t http_claimed;
 	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS + CS_SCAN_MAX_UDP];
 	size_t nports;
 };
@@ -503,10 +506,13 @@ static void next_step(struct engine *e, struct conn *c)
 	if (c->step >= 1 && c->probe->wanted != NULL && !e->o->thorough) {
 		struct cs_probe_hint hint;
 		host_hint(e, c->h, &hint);
-		while (c->step < CS_PROBE_MAX_STEPS && !c->probe->wanted(c->step, &hint)) {
+		while (c->step < CS_PROBE_MAX_STEPS &&
+		       ((c->h->http_claimed >> c->step & 1) || !c->probe->wanted(c->step, &hint))) {
 			c->step++;
 			e->stats.skipped_steps++;
 		}
+		if (c->step < CS_PROBE_MAX_STEPS)
+			c->h->http_claimed |= (uint8_t)(1u << c->step);
 	}
 	if (c->step >= CS_PROBE_MAX_STEPS ||
 	    c->probe->request(&t, c->step, probe_buf, sizeof(probe_buf), &len) != CS_OK) {
