@@ -33,6 +33,28 @@ static int run(char **out, const char *fmt, ...)
 	return st;
 }
 
+/* A fresh inventory directory for one test, with the audit user set; false: no binary. */
+static bool begin(const char *tag)
+{
+	struct stat sb;
+	const char *bin = getenv("CS_TEST_BIN");
+	if (bin == NULL || stat(bin, &sb) != 0)
+		return false;
+	snprintf(dir, sizeof(dir), "/tmp/cs-%s-XXXXXX", tag);
+	if (mkdtemp(dir) == NULL)
+		return false;
+	setenv("CAMSWEEP_USER", "tester", 1);
+	return true;
+}
+
+static void end(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+	unsetenv("CAMSWEEP_USER");
+}
+
 /* The rules raised for device id, as "rule/severity" joined by spaces. */
 static void rules_of(json_t *arr, int id, char *buf, size_t cap)
 {
@@ -64,13 +86,8 @@ static json_t *findings(void)
 
 TEST(findings_follow_sites_networks_and_workflow)
 {
-	struct stat sb;
-	const char *bin = getenv("CS_TEST_BIN");
-	if (bin == NULL || stat(bin, &sb) != 0)
+	if (!begin("findprog"))
 		return;
-	snprintf(dir, sizeof(dir), "/tmp/cs-findprog-XXXXXX");
-	REQUIRE(mkdtemp(dir) != NULL);
-	setenv("CAMSWEEP_USER", "tester", 1);
 	/* Three covered devices: 1 on a sensitive site's core network, 2 on a standard site's
 	 * core network, 3 on a segregated network. */
 	REQUIRE(run(NULL, "identify --store --address 192.0.2.7 "
@@ -122,23 +139,15 @@ TEST(findings_follow_sites_networks_and_workflow)
 	json_decref(j);
 	CHECK_INT(run(NULL, "check --threshold critical --quiet"), 3);
 
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	CHECK(system(cmd) == 0);
-	unsetenv("CAMSWEEP_USER");
+	end();
 }
 
 /* The report built from the inventory carries the programme: sites with their states,
  * milestones, progress, findings and the audit excerpt; devices with site, state and due. */
 TEST(report_from_the_programme_record)
 {
-	struct stat sb;
-	const char *bin = getenv("CS_TEST_BIN");
-	if (bin == NULL || stat(bin, &sb) != 0)
+	if (!begin("rptprog"))
 		return;
-	snprintf(dir, sizeof(dir), "/tmp/cs-rptprog-XXXXXX");
-	REQUIRE(mkdtemp(dir) != NULL);
-	setenv("CAMSWEEP_USER", "tester", 1);
 	REQUIRE(run(NULL, "identify --store --address 192.0.2.7 "
 			  "examples/captures/01-hikvision-camera/*") == 0);
 	REQUIRE(run(NULL, "identify --store --address 198.51.100.20 "
@@ -205,22 +214,14 @@ TEST(report_from_the_programme_record)
 	CHECK(out != NULL && strstr(out, "Police HQ") == NULL && strstr(out, "Depot") == NULL);
 	free(out);
 
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	CHECK(system(cmd) == 0);
-	unsetenv("CAMSWEEP_USER");
+	end();
 }
 
 /* A register's location that names a site attaches the device to it (audited). */
 TEST(import_attaches_devices_to_the_site_their_location_names)
 {
-	struct stat sb;
-	const char *bin = getenv("CS_TEST_BIN");
-	if (bin == NULL || stat(bin, &sb) != 0)
+	if (!begin("impsite"))
 		return;
-	snprintf(dir, sizeof(dir), "/tmp/cs-impsite-XXXXXX");
-	REQUIRE(mkdtemp(dir) != NULL);
-	setenv("CAMSWEEP_USER", "tester", 1);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/register.csv", dir);
 	FILE *f = fopen(path, "w");
@@ -244,8 +245,5 @@ TEST(import_attaches_devices_to_the_site_their_location_names)
 	REQUIRE(run(&out, "audit --format json") == 0);
 	CHECK(out != NULL && strstr(out, "site.attach") != NULL && strstr(out, "register") != NULL);
 	free(out);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	CHECK(system(cmd) == 0);
-	unsetenv("CAMSWEEP_USER");
+	end();
 }
