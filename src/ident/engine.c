@@ -8,6 +8,7 @@
  * engine loop or grow without bound.
  */
 #include "ident/ident.h"
+#include "ident/ident_int.h"
 
 #include "common/strmap.h"
 #include "ident/markers.h"
@@ -71,6 +72,7 @@ struct cs_ident {
 	bool truncated;	   /* a cap was hit */
 	size_t finish_nev; /* evidence count before the last finish (SIZE_MAX: none yet) */
 	size_t finish_end; /* and after it: [finish_nev, finish_end) is what that finish added */
+	struct cs_cert_memo *cert_memo; /* kept across resets (ident_int.h) */
 };
 
 static const char *const input_names[] = {
@@ -134,7 +136,13 @@ void cs_ident_free(struct cs_ident *id)
 	free(id->maker_hw);
 	free(id->touched);
 	free(id->is_touched);
+	cs_cert_memo_free(id->cert_memo);
 	free(id);
+}
+
+struct cs_cert_memo **cs_ident_cert_memo(struct cs_ident *id)
+{
+	return &id->cert_memo;
 }
 
 void cs_ident_reset(struct cs_ident *id)

@@ -8,6 +8,7 @@
  */
 #include "common/hash.h"
 #include "ident/ident.h"
+#include "ident/ident_int.h"
 #include "proto/body.h"
 #include "proto/dhip.h"
 #include "proto/html.h"
@@ -20,6 +21,7 @@
 #include "proto/xmlflat.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { FEED_MAX_INPUT = 16 * 1024 * 1024 };
@@ -516,27 +518,91 @@ static int feed_http_like(struct cs_ident *id, enum cs_input_kind kind, const ch
 
 /* ---- the other kinds ---- */
 
+/* ---- certificates, and the memo of the last few read (ident_int.h) ---- */
+
+enum {
+	CERT_MEMO_N = 4,		/* certificates remembered */
+	CERT_MEMO_MAX_INPUT = 16 * 1024 /* larger inputs are read each time */
+};
+
+struct cs_cert_memo {
+	struct {
+		unsigned char *bytes; /* the input as given; NULL: the entry is unused */
+		size_t n;
+		struct cs_tls_cert cert;
+	} e[CERT_MEMO_N];
+	unsigned next; /* the entry to replace next (the oldest) */
+};
+
+void cs_cert_memo_free(struct cs_cert_memo *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(m->e); i++)
+		free(m->e[i].bytes);
+	free(m);
+}
+
+static const struct cs_tls_cert *memo_find(const struct cs_cert_memo *m, const char *p, size_t n)
+{
+	if (m == NULL)
+		return NULL;
+	for (size_t i = 0; i < CS_ARRAY_SIZE(m->e); i++)
+		if (m->e[i].bytes != NULL && m->e[i].n == n && memcmp(m->e[i].bytes, p, n) == 0)
+			return &m->e[i].cert;
+	return NULL;
+}
+
+/* Remember what p[0..n) said; a failure to remember only costs a later re-read. */
+static void memo_add(struct cs_ident *id, const char *p, size_t n, const struct cs_tls_cert *c)
+{
+	struct cs_cert_memo **mp = cs_ident_cert_memo(id);
+	if (n > CERT_MEMO_MAX_INPUT)
+		return;
+	if (*mp == NULL && (*mp = calloc(1, sizeof(**mp))) == NULL)
+		return;
+	struct cs_cert_memo *m = *mp;
+	unsigned char *copy = malloc(n > 0 ? n : 1);
+	if (copy == NULL)
+		return;
+	memcpy(copy, p, n);
+	unsigned i = m->next;
+	m->next = (m->next + 1) % CERT_MEMO_N;
+	free(m->e[i].bytes);
+	m->e[i].bytes = copy;
+	m->e[i].n = n;
+	m->e[i].cert = *c;
+}
+
 static int feed_tls(struct cs_ident *id, const char *p, size_t n, struct cs_err *err)
 {
-	struct cs_tls_cert cert;
+	struct cs_tls_cert parsed;
+	const struct cs_tls_cert *cert = memo_find(*cs_ident_cert_memo(id), p, n);
 	struct cs_sv s = skip_ws_bom(p, n);
 	int r;
-	memset(&cert, 0, sizeof(cert));
 	const unsigned char *u = (const unsigned char *)p;
-	if (cs_sv_iprefix(s, CS_SV("-----BEGIN")) || (n > 4 && u[0] == 0x30 && u[1] == 0x82))
-		r = cs_tls_parse_pem(p, n, &cert, err);
-	else
-		r = cs_tls_parse_dn_line(s.p, s.n, &cert);
-	if (r != CS_OK)
-		return err != NULL && err->code == r
-			       ? r
-			       : cs_err_set(err, r, "not a certificate or DN");
-	if (cert.subject[0] != '\0')
-		cs_ident_observe(id, CS_SIG_TLS_SUBJECT, cs_sv_cstr(cert.subject), 1.0);
-	if (cert.issuer[0] != '\0')
-		cs_ident_observe(id, CS_SIG_TLS_ISSUER, cs_sv_cstr(cert.issuer), 1.0);
-	for (int i = 0; i < cert.nsan; i++)
-		cs_ident_observe(id, CS_SIG_TLS_SAN, cs_sv_cstr(cert.san[i].value), 1.0);
+	if (cert == NULL) {
+		memset(&parsed, 0, sizeof(parsed));
+		bool whole = cs_sv_iprefix(s, CS_SV("-----BEGIN")) ||
+			     (n > 4 && u[0] == 0x30 && u[1] == 0x82);
+		if (whole)
+			r = cs_tls_parse_pem(p, n, &parsed, err);
+		else
+			r = cs_tls_parse_dn_line(s.p, s.n, &parsed);
+		if (r != CS_OK)
+			return err != NULL && err->code == r
+				       ? r
+				       : cs_err_set(err, r, "not a certificate or DN");
+		if (whole)
+			memo_add(id, p, n, &parsed);
+		cert = &parsed;
+	}
+	if (cert->subject[0] != '\0')
+		cs_ident_observe(id, CS_SIG_TLS_SUBJECT, cs_sv_cstr(cert->subject), 1.0);
+	if (cert->issuer[0] != '\0')
+		cs_ident_observe(id, CS_SIG_TLS_ISSUER, cs_sv_cstr(cert->issuer), 1.0);
+	for (int i = 0; i < cert->nsan; i++)
+		cs_ident_observe(id, CS_SIG_TLS_SAN, cs_sv_cstr(cert->san[i].value), 1.0);
 	return CS_OK;
 }
 

@@ -6,6 +6,8 @@
 #include "ident/ident.h"
 #include "test.h"
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <stdlib.h>
 
 static struct cs_kb *kb;
@@ -163,4 +165,85 @@ TEST(input_truncated_and_hostile_http_never_crash)
 	CHECK_INT(cs_ident_feed(id, CS_IN_HTTP, cs_test_guarded(hostile, o), o, NULL), CS_OK);
 	cs_ident_finish(id, &d);
 	CHECK(d.manufacturer == NULL);
+}
+
+/* A DER certificate whose subject is CN=<cn>, O=<org>. Caller frees with OPENSSL_free. */
+static unsigned char *cert_der(const char *cn, const char *org, EVP_PKEY *key, size_t *n)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = X509_NAME_new();
+	unsigned char *der = NULL;
+	X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)org, -1, -1, 0);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	X509_set_subject_name(x, name);
+	X509_set_issuer_name(x, name);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_set_pubkey(x, key);
+	X509_sign(x, key, EVP_sha256());
+	int len = i2d_X509(x, &der);
+	*n = len > 0 ? (size_t)len : 0;
+	X509_NAME_free(name);
+	X509_free(x);
+	return der;
+}
+
+static const char *tls_subject(const struct cs_device *d)
+{
+	for (size_t i = 0; i < d->nevidence; i++)
+		if (d->evidence[i].signal == CS_SIG_TLS_SUBJECT)
+			return d->evidence[i].value;
+	return NULL;
+}
+
+/*
+ * A context remembers the last few certificates it read (a scan identifies a host again as
+ * each reply arrives): whatever order certificates come in, more of them than it remembers,
+ * certificates of the same length that differ in one byte, each reads as itself, and one that
+ * names no maker never borrows another's.
+ */
+TEST(input_remembered_certificates_read_as_themselves)
+{
+	enum { N = 7 };
+	EVP_PKEY *key = EVP_EC_gen("P-256");
+	unsigned char *der[N];
+	size_t len[N];
+	char cn[N][32];
+	REQUIRE(key != NULL);
+	for (int k = 0; k < N; k++) {
+		snprintf(cn[k], sizeof(cn[k]), "memo-test-%d", k); /* same length, one byte apart */
+		der[k] = cert_der(cn[k], k < N - 1 ? "HIKVISION" : "Example", key, &len[k]);
+		REQUIRE(der[k] != NULL && len[k] > 0);
+	}
+	static const int order[] = {0, 1, 0, 2, 3, 4, 5, 6, 0, 6, 1, 1, 5, 2, 0, 3, 4};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int k = order[i];
+		struct cs_device d;
+		struct cs_err err = {0, ""};
+		setup();
+		CHECK_INT(cs_ident_feed(id, CS_IN_TLS,
+					cs_test_guarded((const char *)der[k], len[k]), len[k],
+					&err),
+			  CS_OK);
+		cs_ident_finish(id, &d);
+		/* A subject is evidence when it names a maker: the last one names none. */
+		const char *subject = tls_subject(&d);
+		char want[64];
+		snprintf(want, sizeof(want), "CN=%s,O=HIKVISION", cn[k]);
+		if (k < N - 1) {
+			CHECK(subject != NULL && strcmp(subject, want) == 0);
+			CHECK(d.manufacturer != NULL && strcmp(d.manufacturer, "Hikvision") == 0);
+		} else {
+			CHECK(subject == NULL);
+			CHECK(d.manufacturer == NULL);
+		}
+		if (cs_test_failed_now())
+			printf("  at step %zu (certificate %d): %s\n", i, k,
+			       subject ? subject : "none");
+	}
+	for (int k = 0; k < N; k++)
+		OPENSSL_free(der[k]);
+	EVP_PKEY_free(key);
 }
