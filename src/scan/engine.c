@@ -80,6 +80,10 @@ struct host {
 	/* Later web questions (http steps >= 1) some port of this host has asked: one port asks
 	 * each, the others skip it (the answer is the device's, not the port's). */
 	uint8_t http_claimed;
+	/* Plain (not TLS) web conversations of this host that answered their first question
+	 * and are still going: while there is one, a TLS port leaves the later questions to it
+	 * (the same answers, without a handshake each, for us and for the device). */
+	uint8_t plain_web;
 	struct cs_scan_port_result ports[CS_SCAN_MAX_PORTS + CS_SCAN_MAX_UDP];
 	size_t nports;
 };
@@ -97,6 +101,9 @@ struct conn {
 	bool tls, port_open, got_cert;
 	bool udp;	 /* a UDP probe: one datagram out, one back */
 	bool stalled;	 /* the last reply ran into its deadline */
+	bool plain_web;	 /* counted in h->plain_web */
+	bool framed;	 /* the last reply ended by its own framing, the connection still open */
+	bool reused;	 /* this step was sent on the connection of the one before */
 	uint32_t events; /* the epoll interest registered for fd, so that want() skips no-ops */
 	SSL *ssl;
 	char *req; /* the request being sent, and how far */
@@ -482,6 +489,10 @@ static void free_conn(struct engine *e, struct conn *c)
 static void port_done(struct engine *e, struct conn *c)
 {
 	struct host *h = c->h;
+	if (c->plain_web) {
+		h->plain_web--;
+		c->plain_web = false;
+	}
 	close_socket(e, c);
 	free_conn(e, c);
 	h->running--;
@@ -492,19 +503,31 @@ static void port_done(struct engine *e, struct conn *c)
 		start_next_port(e, h);
 }
 
-/* Go on to the next step of the conversation on a fresh connection, or end it. */
+static void begin_send(struct engine *e, struct conn *c);
+
+/* Go on to the next step of the conversation, on the same connection where the probe keeps
+ * it (keeps_conn) and the last reply ended cleanly, on a fresh one otherwise; or end it. */
 static void next_step(struct engine *e, struct conn *c)
 {
 	struct cs_probe_target t = {c->h->addr, c->port, "", c->tls};
 	char probe_buf[CS_PROBE_REQ_MAX];
 	size_t len;
-	close_socket(e, c);
+	bool reuse = c->probe->keeps_conn && c->framed && c->fd >= 0 && !c->udp;
+	if (!reuse)
+		close_socket(e, c);
+	c->framed = c->reused = false;
 	c->step++;
 	c->len = 0;
 	c->attempts = 0;
 	c->stalled = false;
 	if (c->step >= 1 && c->probe->wanted != NULL && !e->o->thorough) {
 		struct cs_probe_hint hint;
+		if (c->tls && c->h->plain_web > 0) {
+			/* A plain web port of this host is asking the later questions (and will ask
+			 * any this port leaves unclaimed): no handshake for the same answers. */
+			port_done(e, c);
+			return;
+		}
 		host_hint(e, c->h, &hint);
 		while (c->step < CS_PROBE_MAX_STEPS &&
 		       ((c->h->http_claimed >> c->step & 1) || !c->probe->wanted(c->step, &hint))) {
@@ -519,12 +542,26 @@ static void next_step(struct engine *e, struct conn *c)
 		port_done(e, c);
 		return;
 	}
+	if (reuse) {
+		c->gen++; /* the last step's deadline is not this one's */
+		c->reused = true;
+		begin_send(e, c);
+		return;
+	}
 	enqueue_conn(e, c);
 }
 
 static void reply_complete(struct engine *e, struct conn *c)
 {
 	struct cs_scan_port_result *pr = port_result(c->h, c->port, c->udp);
+	if (c->reused && c->len == 0 && !c->stalled) {
+		/* The device closed the connection it was meant to keep, without a word: ask
+		 * again on a fresh one. */
+		close_socket(e, c);
+		c->reused = c->framed = false;
+		enqueue_conn(e, c);
+		return;
+	}
 	if (c->udp) {
 		/* A datagram back is the whole answer, and the port's only one. */
 		if (pr != NULL && c->len > 0) {
@@ -556,6 +593,10 @@ static void reply_complete(struct engine *e, struct conn *c)
 		pr->tls = c->tls;
 	}
 	keep_reply(e, c->h, c->probe, c->step, c->port, c->tls, c->buf, c->len);
+	if (c->len > 0 && c->step == 0 && !c->tls && !c->plain_web && c->probe->wanted != NULL) {
+		c->plain_web = true;
+		c->h->plain_web++;
+	}
 	if (c->len == 0 && c->step == 0 && c->probe->server_first) {
 		/* Silence where a greeting was expected: try the web instead. */
 		c->probe = cs_probe_find("http");
@@ -761,6 +802,7 @@ static void on_readable(struct engine *e, struct conn *c)
 		if (n > 0) {
 			c->len += (size_t)n;
 			if (c->probe->complete(c->step, c->buf, c->len) == CS_PROBE_DONE) {
+				c->framed = true;
 				reply_complete(e, c);
 				return;
 			}

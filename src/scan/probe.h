@@ -61,6 +61,13 @@ struct cs_probe {
 	bool server_first;   /* the server speaks first: step 0 sends nothing and reads */
 	bool wants_tls;	     /* run inside TLS (https): the engine handshakes first */
 	/*
+	 * Later steps go on the connection the last one used, when its reply was complete by
+	 * its own framing (not cut by EOF, reset or deadline): RTSP's control connection is
+	 * meant to carry OPTIONS, then DESCRIBE (CSeq 1, 2), and every RTSP client does so. A
+	 * device that closes it anyway is asked again on a fresh connection.
+	 */
+	bool keeps_conn;
+	/*
 	 * Non-zero: a UDP probe, sent to this port of every live host (cs_udp_probes). Its one
 	 * step is a datagram out; the first datagram back is the reply (complete() is not
 	 * consulted); silence or an ICMP refusal ends it.

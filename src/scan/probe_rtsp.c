@@ -54,6 +54,7 @@ const struct cs_probe cs_probe_rtsp = {
 		   "Public)",
 	.server_first = false,
 	.wants_tls = false,
+	.keeps_conn = true,
 	.request = rtsp_request,
 	.complete = rtsp_complete,
 	.recognise = rtsp_recognise,

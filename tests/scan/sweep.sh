@@ -2,7 +2,10 @@
 # Run inside a fresh network namespace (unshare -n): the simulated estate on 127.55.0.0/27 and
 # camsweep's sweeps of it. Packets never leave the namespace. Writes results into $1.
 #   full.jsonl            one whole sweep, recorded in $1/inv.db
+#   full-sim.log          what the simulator answered during it (one line per answer)
 #   thorough.jsonl        the same sweep asking every question (--thorough)
+#   thorough-sim.log      and what the simulator answered during that one
+#   closer-sim.log        RTSP to a device that closes the connection after each answer
 #   udp.jsonl             the Hikvision and Dahua devices with every UDP inquiry (--udp)
 #   shard-{1,2,3}.jsonl   the same space split three ways (same seed)
 #   resumed-*.jsonl       a sweep interrupted by SIGINT, then --resume'd
@@ -11,7 +14,7 @@ out=$1
 bin=${CS_TEST_BIN:-./camsweep}
 sim=${CS_SIM_BIN:-./camsweep-sim}
 ip link set lo up
-"$sim" --estate sim/demo.estate --quiet --hold 5 &
+"$sim" --estate sim/demo.estate --quiet --hold 5 --log 2>"$out/sim.log" &
 simpid=$!
 trap 'kill $simpid 2>/dev/null; wait $simpid 2>/dev/null' EXIT
 for _ in $(seq 50); do
@@ -21,9 +24,14 @@ done
 common=(--no-progress --format jsonl --timeout 600 --seed 42)
 "$bin" scan "${common[@]}" --db "$out/inv.db" 127.55.0.0/27 >"$out/full.jsonl" 2>"$out/full.err"
 echo "$?" >"$out/full.rc"
+# The simulator logs an answer as it sends it: a moment for the last lines to be written.
+sleep 0.3
+cp "$out/sim.log" "$out/full-sim.log"
 # Every question to every port (--thorough): the verdicts must not change, only the cost.
 "$bin" scan "${common[@]}" --no-store --thorough 127.55.0.0/27 >"$out/thorough.jsonl" \
 	2>"$out/thorough.err"
+sleep 0.3
+tail -n +"$(($(wc -l <"$out/full-sim.log") + 1))" "$out/sim.log" >"$out/thorough-sim.log"
 # Every UDP inquiry (--udp) to the Hikvision and Dahua devices: SADP and DHIP name serials.
 "$bin" scan "${common[@]}" --no-store --udp 127.55.0.1-8 >"$out/udp.jsonl" 2>"$out/udp.err"
 for i in 1 2 3; do
@@ -52,4 +60,12 @@ start=$(date +%s%N)
 "$bin" scan --no-progress --no-store --format jsonl --timeout 300 127.55.0.19-25 \
 	>"$out/hostile.jsonl" 2>/dev/null
 echo $((($(date +%s%N) - start) / 1000000)) >"$out/hostile.ms"
+# RTSP to a device that closes the connection after each answer (byte-at-a-time, whose
+# answers take about 3 s each): DESCRIBE must still be asked, on a fresh connection.
+sleep 0.3
+mark=$(wc -l <"$out/sim.log")
+"$bin" scan --no-progress --no-store --format jsonl --timeout 1000 -p 554 127.55.0.19 \
+	>"$out/closer.jsonl" 2>"$out/closer.err"
+sleep 0.3
+tail -n +"$((mark + 1))" "$out/sim.log" >"$out/closer-sim.log"
 exit 0

@@ -304,6 +304,77 @@ TEST(scan_skipped_questions_change_no_verdict)
 	free_all(b, nb);
 }
 
+/*
+ * The simulator's answers during one sweep (full-sim.log, thorough-sim.log): lines of the form
+ * "127.0.0.1:40112 -> 127.55.0.1:554 hikvision-camera OPTIONS / 200". Counts the answers from
+ * device:port whose method starts with `method` (NULL: any); the client ports of the first two
+ * go to client[0..1].
+ */
+static int answers(const char *log, const char *device, const char *method, unsigned client[2])
+{
+	char path[128], line[512];
+	snprintf(path, sizeof(path), "%s/%s", outdir, log);
+	FILE *f = fopen(path, "r");
+	int n = 0;
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		/* words: from, "->", to, persona, method, ... */
+		char *w[5], *save = NULL, *p = line;
+		size_t nw = 0;
+		while (nw < 5 && (w[nw] = strtok_r(p, " \n", &save)) != NULL) {
+			nw++;
+			p = NULL;
+		}
+		if (nw < 5 || strcmp(w[2], device) != 0 ||
+		    (method != NULL && strcmp(w[4], method) != 0))
+			continue;
+		const char *colon = strrchr(w[0], ':');
+		if (client != NULL && n < 2 && colon != NULL)
+			client[n] = (unsigned)strtoul(colon + 1, NULL, 10);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* RTSP's control connection carries OPTIONS and then DESCRIBE, as every RTSP client sends
+ * them; a device that closes it after each answer is asked DESCRIBE on a fresh one. */
+TEST(scan_rtsp_asks_both_questions_on_one_connection)
+{
+	unsigned opt[2] = {0, 0}, desc[2] = {0, 0};
+	if (!run_sweeps())
+		return;
+	CHECK_INT(answers("full-sim.log", "127.55.0.1:554", "OPTIONS", opt), 1);
+	CHECK_INT(answers("full-sim.log", "127.55.0.1:554", "DESCRIBE", desc), 1);
+	CHECK(opt[0] != 0 && opt[0] == desc[0]);
+	/* byte-at-a-time trickles each answer, then closes the connection. */
+	CHECK_INT(answers("closer-sim.log", "127.55.0.19:554", "OPTIONS", opt), 1);
+	CHECK_INT(answers("closer-sim.log", "127.55.0.19:554", "DESCRIBE", desc), 1);
+	CHECK(opt[0] != 0 && desc[0] != 0 && opt[0] != desc[0]);
+}
+
+/* A device serving the same web interface on 80 and 443 is asked its later questions on 80:
+ * one handshake for the certificate and the root page, not one per question. --thorough asks
+ * everything everywhere. */
+TEST(scan_https_port_leaves_later_questions_to_plain_http)
+{
+	if (!run_sweeps())
+		return;
+	static const char *const both[] = {"127.55.0.1", "127.55.0.5"}; /* Hikvision, Dahua */
+	for (size_t i = 0; i < sizeof(both) / sizeof(both[0]); i++) {
+		char https[32], http[32];
+		snprintf(https, sizeof(https), "%s:443", both[i]);
+		snprintf(http, sizeof(http), "%s:80", both[i]);
+		CHECK_INT(answers("full-sim.log", https, NULL, NULL), 1);
+		CHECK_INT(answers("full-sim.log", https, "GET", NULL), 1);
+		CHECK(answers("full-sim.log", http, "POST", NULL) >= 1);
+		CHECK(answers("thorough-sim.log", https, NULL, NULL) > 1);
+		if (cs_test_failed_now())
+			printf("  at %s\n", both[i]);
+	}
+}
+
 /* Does device d list a UDP port that answered as proto? */
 static bool has_udp(json_t *d, const char *proto)
 {
