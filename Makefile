@@ -98,10 +98,10 @@ build/rel/bench-identify: $(patsubst %.c,build/rel/%.o,$(BENCH_SRC)) $(LIBOBJ)
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
 
 # The minimal epoll client bench/scan/run measures this machine's limit with; it uses nothing
-# from src/, so that it stays the smallest possible loop.
+# from src/, so that it stays the smallest possible loop (OpenSSL only for its -s TLS ports).
 build/rel/bench-minloop: $(patsubst %.c,build/rel/%.o,$(MINLOOP_SRC))
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $^ -lssl -lcrypto
 
 bench: build/rel/bench-identify camsweep
 	./bench/identify/run

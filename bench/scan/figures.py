@@ -346,6 +346,9 @@ def report(work):
     mlp = read_minloop("minloop-ports.out")
     mlp_cps = float(mlp["conns_per_s"]) if "conns_per_s" in mlp else None
     mlp_hps = mlp_cps / nports if mlp_cps else None
+    mlt = read_minloop("minloop-tls.out")
+    mlt_cps = float(mlt["conns_per_s"]) if "conns_per_s" in mlt else None
+    mlt_hps = mlt_cps / nports if mlt_cps else None
 
     # nmap over the sub-range.
     nm = read_nmap(os.path.join(work, "nmap.xml"))
@@ -378,11 +381,14 @@ def report(work):
     out(f"{'live hosts/s (live hosts only)':34} {num(csl_hps, '{:,.1f}'):>14} {'':>14} "
         f"{num(ml_hps, '{:,.1f}'):>14}  (loop: port 80 only)")
     out(f"{'  camsweep --rate 0 --no-udp':34} {num(cslm_hps, '{:,.1f}'):>14} {'':>14} "
-        f"{num(mlp_hps, '{:,.1f}'):>14}  (loop: all {nports} ports)")
+        f"{num(mlt_hps, '{:,.1f}'):>14}  (loop: all {nports} ports, TLS on "
+        f"{env.get('tls_ports', '?')})")
+    out(f"{'':34} {'':>14} {'':>14} "
+        f"{num(mlp_hps, '{:,.1f}'):>14}  (loop: all {nports} ports, no TLS)")
     out(f"{'connections to live hosts/s':34} {num(csl_cps):>14} {'':>14} "
         f"{num(ml_hps, '{:,.0f}'):>14}")
     out(f"{'  camsweep --rate 0 --no-udp':34} {num(cslm_cps):>14} {'':>14} "
-        f"{num(mlp_cps, '{:,.0f}'):>14}")
+        f"{num(mlt_cps, '{:,.0f}'):>14}  (TLS; no TLS: {num(mlp_cps, '{:,.0f}')})")
     out(f"{'connections per live host':34} "
         f"{num(csl_conns / len(good) if csl_conns is not None and good else None, '{:.1f}'):>14} "
         f"{'':>14} {'1 or ' + str(nports):>14}")
@@ -406,17 +412,20 @@ def report(work):
         ok = cs_sub_right >= nm_right
         out(f"  identification on {str(sub):<18}      {pct(cs_sub_right, cs_sub_total):>10}"
             f" vs {pct(nm_right, nm_total)}   target >= nmap: {'met' if ok else 'MISSED'}")
-    r2 = cslm_hps / mlp_hps if cslm_hps and mlp_hps else None
+    r2 = cslm_hps / mlt_hps if cslm_hps and mlt_hps else None
     out(f"  live hosts/s, camsweep --rate 0 --no-udp / loop over the same ports: "
-        f"{ratio(cslm_hps, mlp_hps, '{:.3f}'):>7}   "
+        f"{ratio(cslm_hps, mlt_hps, '{:.3f}'):>7}   "
         f"target >= 0.5: {'met' if r2 and r2 >= 0.5 else 'MISSED'}")
-    out(f"  live hosts/s, camsweep (default --rate) / the same loop:            "
-        f"{ratio(csl_hps, mlp_hps, '{:.3f}'):>7}   (the default rate is a politeness limit)")
+    out(f"  the same, against the loop that sends GET / to the TLS ports in clear: "
+        f"{ratio(cslm_hps, mlp_hps, '{:.3f}'):>5}   (no handshakes: a lower bound no "
+        f"HTTPS client reaches)")
+    out(f"  live hosts/s, camsweep (default --rate) / the TLS loop:             "
+        f"{ratio(csl_hps, mlt_hps, '{:.3f}'):>7}   (the default rate is a politeness limit)")
     out(f"  live hosts/s, camsweep --rate 0 / minimal loop on port 80 alone:   "
         f"{ratio(cslm_hps, ml_hps, '{:.4f}'):>7}   (one connection a host against "
         f"{num(cslm_conns / len(good) if cslm_conns is not None and good else None, '{:.1f}')})")
-    out(f"  connections/s, camsweep --rate 0 / minimal loop over the same ports: "
-        f"{ratio(cslm_cps, mlp_cps, '{:.3f}'):>6}")
+    out(f"  connections/s, camsweep --rate 0 / the TLS loop over the same ports: "
+        f"{ratio(cslm_cps, mlt_cps, '{:.3f}'):>6}")
     out(f"  peak RSS for the estate:                  "
         f"{num(cs_rss / mib if cs_rss else None, '{:,.1f}'):>10} MiB "
         f"target < 64 MiB: {'met' if cs_rss and cs_rss < 64 * 1024 else 'MISSED'}")
@@ -442,6 +451,11 @@ def report(work):
         f"{mlp.get('rounds', '?')} rounds; {mlp.get('ok', '?')} answered, "
         f"{mlp.get('failed', '?')} failed or refused, {mlp.get('timeouts', '?')} timed out. "
         f"Its hosts/s is its connections/s divided by {nports}.")
+    out(f"  minimal loop with TLS: the same pairs, but a TLS handshake first on "
+        f"{env.get('tls_ports', '?')} (as camsweep does; OpenSSL's default client, no session "
+        f"reuse): {mlt.get('rounds', '?')} rounds; {mlt.get('ok', '?')} answered, "
+        f"{mlt.get('handshakes', '?')} handshakes, {mlt.get('failed', '?')} failed or refused, "
+        f"{mlt.get('timeouts', '?')} timed out. The reference for the live-host target.")
     out(f"  camsweep live hosts/s: camsweep scan -iL over the same {len(good):,} well-behaved "
         f"live hosts (hostile personas left out of both), default ports, once with the default "
         f"options (UDP inquiries included) and once with --rate 0 --no-udp (the loop has no rate "

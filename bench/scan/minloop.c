@@ -7,7 +7,12 @@
  * nothing is kept, nothing is retried: whatever camsweep scan does beyond this (several ports
  * and steps per host, politeness, identification) is what the ratio in bench/scan/run prices.
  *
- * usage: bench-minloop [-c CONCURRENCY] [-t TIMEOUT_MS] [-p PORT] [-m MIN_SECONDS] FILE
+ * With -s PORTS the loop speaks TLS to those ports (e.g. 443,8443): connect, handshake (OpenSSL's
+ * default client, no certificate check, no session reuse), send the same request inside TLS,
+ * read to EOF, close. That is the least a client must do to ask an HTTPS server one question.
+ *
+ * usage: bench-minloop [-c CONCURRENCY] [-t TIMEOUT_MS] [-p PORT] [-s TLS-PORTS] [-m MIN_SECONDS]
+ *                      FILE
  *
  * FILE has one target per line, "ADDRESS" (port -p, default 80) or "ADDRESS PORT"; blank lines
  * and # comments are skipped. With -m the list is run again, whole, until at least MIN_SECONDS
@@ -22,6 +27,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/ssl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +43,7 @@ enum {
 	READ_BUF = 16 * 1024,
 	LINE_MAX_LEN = 256,
 	EXPIRE_EVERY_MS = 50, /* how late a timeout may be noticed */
+	TLS_PORTS_MAX = 16,
 };
 
 static const char request[] = "GET / HTTP/1.0\r\n\r\n";
@@ -44,15 +51,18 @@ static const char request[] = "GET / HTTP/1.0\r\n\r\n";
 struct target {
 	uint32_t addr; /* network byte order */
 	uint16_t port; /* network byte order */
+	int tls;       /* speak TLS (-s) */
 };
 
-enum conn_state { S_FREE, S_CONNECTING, S_SENDING, S_READING };
+enum conn_state { S_FREE, S_CONNECTING, S_HANDSHAKE, S_SENDING, S_READING };
 
 /* One slot per possible open connection; the epoll cookie is the slot index. */
 struct conn {
 	int fd;
 	enum conn_state state;
-	size_t sent;
+	int tls;
+	SSL *ssl;
+	size_t sent, got;
 	uint64_t deadline;
 };
 
@@ -62,7 +72,8 @@ struct loop {
 	uint32_t *free_slots;
 	size_t nfree, nslots;
 	unsigned timeout_ms;
-	uint64_t ok, failed, timeouts, bytes, started;
+	SSL_CTX *ssl_ctx;
+	uint64_t ok, failed, timeouts, bytes, started, handshakes;
 };
 
 static uint64_t now_ms(void)
@@ -106,7 +117,8 @@ static char *next_word(char **s)
 }
 
 /* Read "ADDRESS [PORT]" lines. Returns the number of targets, or -1 (message printed). */
-static long read_targets(const char *path, uint16_t default_port, struct target **out)
+static long read_targets(const char *path, uint16_t default_port, const unsigned long *tls_ports,
+			 size_t ntls, struct target **out)
 {
 	FILE *f = fopen(path, "r");
 	char line[LINE_MAX_LEN];
@@ -148,6 +160,10 @@ static long read_targets(const char *path, uint16_t default_port, struct target 
 		}
 		t[n].addr = ia.s_addr;
 		t[n].port = htons((uint16_t)p);
+		t[n].tls = 0;
+		for (size_t i = 0; i < ntls; i++)
+			if (tls_ports[i] == p)
+				t[n].tls = 1;
 		n++;
 	}
 	fclose(f);
@@ -163,6 +179,10 @@ static void finish(struct loop *l, uint32_t slot, int outcome)
 {
 	struct conn *c = &l->conns[slot];
 
+	if (c->ssl != NULL) {
+		SSL_free(c->ssl);
+		c->ssl = NULL;
+	}
 	close(c->fd); /* also removes it from the epoll set */
 	c->fd = -1;
 	c->state = S_FREE;
@@ -201,7 +221,8 @@ static void start(struct loop *l, const struct target *t)
 	c = &l->conns[slot];
 	c->fd = fd;
 	c->state = S_CONNECTING;
-	c->sent = 0;
+	c->tls = t->tls;
+	c->sent = c->got = 0;
 	c->deadline = now_ms() + l->timeout_ms;
 	struct epoll_event ev = {.events = EPOLLOUT, .data.u32 = slot};
 	if (epoll_ctl(l->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -210,10 +231,43 @@ static void start(struct loop *l, const struct target *t)
 	}
 }
 
+static void wait_for(struct loop *l, uint32_t slot, uint32_t events)
+{
+	struct epoll_event ev = {.events = events, .data.u32 = slot};
+	epoll_ctl(l->ep, EPOLL_CTL_MOD, l->conns[slot].fd, &ev);
+}
+
+/* After an OpenSSL call returned r <= 0: 0 if it only needs the socket ready (epoll told to
+ * wait for it), -1 if the connection failed, 1 on a clean EOF. */
+static int tls_wait(struct loop *l, uint32_t slot, int r)
+{
+	switch (SSL_get_error(l->conns[slot].ssl, r)) {
+	case SSL_ERROR_WANT_READ: wait_for(l, slot, EPOLLIN); return 0;
+	case SSL_ERROR_WANT_WRITE: wait_for(l, slot, EPOLLOUT); return 0;
+	case SSL_ERROR_ZERO_RETURN: return 1;
+	default: return -1;
+	}
+}
+
+static ssize_t conn_send(struct conn *c, const char *p, size_t n)
+{
+	if (c->ssl != NULL)
+		return SSL_write(c->ssl, p, (int)n);
+	return send(c->fd, p, n, MSG_NOSIGNAL);
+}
+
+static ssize_t conn_recv(struct conn *c, char *p, size_t n)
+{
+	if (c->ssl != NULL)
+		return SSL_read(c->ssl, p, (int)n);
+	return recv(c->fd, p, n, 0);
+}
+
 static void on_event(struct loop *l, uint32_t slot, uint32_t events)
 {
 	struct conn *c = &l->conns[slot];
 	static char buf[READ_BUF];
+	int r;
 
 	if (c->state == S_CONNECTING) {
 		int err = 0;
@@ -224,11 +278,34 @@ static void on_event(struct loop *l, uint32_t slot, uint32_t events)
 			return;
 		}
 		c->state = S_SENDING;
+		if (c->tls) {
+			if ((c->ssl = SSL_new(l->ssl_ctx)) == NULL ||
+			    SSL_set_fd(c->ssl, c->fd) != 1) {
+				finish(l, slot, -1);
+				return;
+			}
+			SSL_set_connect_state(c->ssl);
+			c->state = S_HANDSHAKE;
+		}
+	}
+	if (c->state == S_HANDSHAKE) {
+		r = SSL_do_handshake(c->ssl);
+		if (r != 1) {
+			if (tls_wait(l, slot, r) != 0)
+				finish(l, slot, -1);
+			return;
+		}
+		l->handshakes++;
+		c->state = S_SENDING;
 	}
 	if (c->state == S_SENDING) {
 		while (c->sent < sizeof(request) - 1) {
-			ssize_t n = send(c->fd, request + c->sent, sizeof(request) - 1 - c->sent,
-					 MSG_NOSIGNAL);
+			ssize_t n = conn_send(c, request + c->sent, sizeof(request) - 1 - c->sent);
+			if (n <= 0 && c->ssl != NULL) {
+				if (tls_wait(l, slot, (int)n) != 0)
+					finish(l, slot, -1);
+				return;
+			}
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 				return;
 			if (n < 0) {
@@ -238,16 +315,24 @@ static void on_event(struct loop *l, uint32_t slot, uint32_t events)
 			c->sent += (size_t)n;
 		}
 		c->state = S_READING;
-		struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP, .data.u32 = slot};
-		epoll_ctl(l->ep, EPOLL_CTL_MOD, c->fd, &ev);
+		wait_for(l, slot, EPOLLIN | EPOLLRDHUP);
 		return;
 	}
 	if (c->state == S_READING) {
 		for (;;) {
-			ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
+			ssize_t n = conn_recv(c, buf, sizeof(buf));
 			if (n > 0) {
 				l->bytes += (uint64_t)n;
+				c->got += (size_t)n;
 				continue;
+			}
+			if (c->ssl != NULL) {
+				/* A close_notify, or an EOF or reset after the reply, ends it. */
+				r = tls_wait(l, slot, (int)n);
+				if (r == 0)
+					return;
+				finish(l, slot, r == 1 || c->got > 0 ? 1 : -1);
+				return;
 			}
 			if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 				return;
@@ -271,7 +356,7 @@ static void expire(struct loop *l, uint64_t t)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bench-minloop [-c CONCURRENCY] [-t TIMEOUT_MS] [-p PORT] "
-			"[-m MIN_SECONDS] FILE\n");
+			"[-s TLS-PORTS] [-m MIN_SECONDS] FILE\n");
 }
 
 int main(int argc, char **argv)
@@ -283,10 +368,24 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	long ntargets;
 	unsigned rounds = 0;
+	unsigned long tls_ports[TLS_PORTS_MAX];
+	size_t ntls = 0;
 	int opt, rc = 1;
 
-	while ((opt = getopt(argc, argv, "c:t:p:m:h")) != -1) {
+	while ((opt = getopt(argc, argv, "c:t:p:s:m:h")) != -1) {
 		unsigned long max = opt == 'c' ? 1000000 : opt == 'p' ? 65535 : 3600000;
+		if (opt == 's') {
+			char *list = optarg, *w;
+			while ((w = strsep(&list, ",")) != NULL) {
+				if (ntls == TLS_PORTS_MAX || parse_ulong(w, 65535, &v) != 0 ||
+				    v == 0) {
+					usage();
+					return 2;
+				}
+				tls_ports[ntls++] = v;
+			}
+			continue;
+		}
 		if (opt == 'h' || opt == '?' || parse_ulong(optarg, max, &v) != 0 || v == 0) {
 			usage();
 			return 2;
@@ -304,7 +403,7 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if ((ntargets = read_targets(argv[optind], (uint16_t)port, &targets)) < 0)
+	if ((ntargets = read_targets(argv[optind], (uint16_t)port, tls_ports, ntls, &targets)) < 0)
 		return 1;
 	if (ntargets == 0) {
 		fprintf(stderr, "bench-minloop: %s holds no targets\n", argv[optind]);
@@ -324,6 +423,12 @@ int main(int argc, char **argv)
 	l.nslots = concurrency;
 	l.timeout_ms = (unsigned)timeout_ms;
 	l.conns = calloc(l.nslots, sizeof(*l.conns));
+	if (ntls > 0 && (l.ssl_ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+		fprintf(stderr, "bench-minloop: cannot set up TLS\n");
+		goto out;
+	}
+	if (l.ssl_ctx != NULL)
+		SSL_CTX_set_verify(l.ssl_ctx, SSL_VERIFY_NONE, NULL);
 	l.free_slots = calloc(l.nslots, sizeof(*l.free_slots));
 	if (l.conns == NULL || l.free_slots == NULL || (l.ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		fprintf(stderr, "bench-minloop: cannot set up: %s\n", strerror(errno));
@@ -373,15 +478,20 @@ int main(int argc, char **argv)
 	       (unsigned long long)l.failed, (unsigned long long)l.timeouts,
 	       (unsigned long long)l.bytes);
 	printf("minloop targets=%ld rounds=%u connections=%llu ok=%llu failed=%llu timeouts=%llu "
-	       "bytes=%llu seconds=%.3f hosts_per_s=%.1f conns_per_s=%.1f concurrency=%zu\n",
+	       "bytes=%llu seconds=%.3f hosts_per_s=%.1f conns_per_s=%.1f concurrency=%zu "
+	       "handshakes=%llu\n",
 	       ntargets, rounds + 1, (unsigned long long)done, (unsigned long long)l.ok,
 	       (unsigned long long)l.failed, (unsigned long long)l.timeouts,
 	       (unsigned long long)l.bytes, secs, rate, secs > 0 ? (double)done / secs : 0.0,
-	       l.nslots);
+	       l.nslots, (unsigned long long)l.handshakes);
 	rc = 0;
 out:
 	if (l.ep >= 0)
 		close(l.ep);
+	if (l.conns != NULL)
+		for (size_t i = 0; i < l.nslots; i++)
+			SSL_free(l.conns[i].ssl);
+	SSL_CTX_free(l.ssl_ctx);
 	free(l.conns);
 	free(l.free_slots);
 	free(targets);
