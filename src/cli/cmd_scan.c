@@ -764,6 +764,11 @@ static int run(int argc, char **argv)
 		(unsigned long long)stats.live, (unsigned long long)stats.devices,
 		(unsigned long long)stats.covered,
 		stop_flag ? " (interrupted: camsweep scan --resume continues)" : "");
+	if (stats.late_ready > 0)
+		fprintf(stderr,
+			"camsweep scan: %llu answers were waiting when their deadline came: this "
+			"machine is short of CPU for this --rate and --concurrency\n",
+			(unsigned long long)stats.late_ready);
 	rc = stop_flag ? 130 : CS_EXIT_OK;
 	goto out;
 badnum:

@@ -27,6 +27,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ enum {
 	HELD_BYTES_MAX = 24 * 1024 * 1024,
 	READ_CHUNK = 16 * 1024,
 	GREETING_WAIT_MS = 400, /* how long a server-first port may take to greet */
+	LATE_MS = 20,		/* a deadline handled this long after it passed: we were late */
 	MAX_EVENTS = 1024,
 };
 
@@ -99,12 +101,13 @@ struct conn {
 	int step;
 	unsigned attempts;
 	bool tls, port_open, got_cert;
-	bool udp;	 /* a UDP probe: one datagram out, one back */
-	bool stalled;	 /* the last reply ran into its deadline */
-	bool plain_web;	 /* counted in h->plain_web */
-	bool framed;	 /* the last reply ended by its own framing, the connection still open */
-	bool reused;	 /* this step was sent on the connection of the one before */
-	uint32_t events; /* the epoll interest registered for fd, so that want() skips no-ops */
+	bool udp;	   /* a UDP probe: one datagram out, one back */
+	bool stalled;	   /* the last reply ran into its deadline */
+	bool plain_web;	   /* counted in h->plain_web */
+	bool framed;	   /* the last reply ended by its own framing, the connection still open */
+	bool reused;	   /* this step was sent on the connection of the one before */
+	bool late_checked; /* ready_anyway() has looked once since the last deadline was set */
+	uint32_t events;   /* the epoll interest registered for fd, so that want() skips no-ops */
 	SSL *ssl;
 	char *req; /* the request being sent, and how far */
 	size_t req_len, req_off;
@@ -140,6 +143,7 @@ struct engine {
 	struct conn *queue_head, *queue_tail; /* connections waiting for capacity */
 	struct conn *all;		      /* every conn object */
 	size_t open_conns;
+	bool batch_full;   /* the last epoll_wait filled its array (ready_anyway) */
 	size_t held_bytes; /* reply bytes held by hosts and connections (HELD_BYTES_MAX) */
 	struct timer *heap;
 	size_t nheap, capheap;
@@ -182,6 +186,7 @@ static void heap_push(struct engine *e, struct conn *c, uint64_t at)
 {
 	c->deadline = at;
 	c->gen++;
+	c->late_checked = false;
 	if (e->nheap == e->capheap) {
 		size_t cap = e->capheap ? e->capheap * 2 : 1024;
 		struct timer *h = realloc(e->heap, cap * sizeof(*h));
@@ -838,8 +843,42 @@ static void on_event(struct engine *e, struct conn *c, uint32_t ev)
 	}
 }
 
+/*
+ * Has the socket become ready without our noticing? When this process is starved of CPU (a
+ * busy machine, or more ready sockets than one epoll batch holds), a deadline can pass while the
+ * answer sits unread: that is our lateness, not the device's silence. One poll() tells. It is
+ * asked for hosts that have shown life, and for the others only when we are late (the deadline
+ * long past, or the last batch of events full): the silent addresses of a sparse sweep, whose
+ * deadlines come on time, cost nothing.
+ */
+static bool ready_anyway(struct engine *e, struct conn *c)
+{
+	if (c->fd < 0 || c->udp || c->late_checked)
+		return false;
+	if (!c->h->alive && !e->batch_full && now_ms() < c->deadline + LATE_MS)
+		return false;
+	struct pollfd p = {.fd = c->fd, .events = (short)(c->events & (EPOLLIN | EPOLLOUT))};
+	c->late_checked = true;
+	if (p.events == 0 || poll(&p, 1, 0) != 1 || p.revents == 0)
+		return false;
+	e->stats.late_ready++;
+	uint32_t ev = 0;
+	if (p.revents & POLLIN)
+		ev |= EPOLLIN;
+	if (p.revents & POLLOUT)
+		ev |= EPOLLOUT;
+	if (p.revents & POLLERR)
+		ev |= EPOLLERR;
+	if (p.revents & POLLHUP)
+		ev |= EPOLLHUP;
+	on_event(e, c, ev);
+	return true;
+}
+
 static void on_timeout(struct engine *e, struct conn *c)
 {
+	if (ready_anyway(e, c))
+		return;
 	switch (c->state) {
 	case C_CONNECTING:
 		close_socket(e, c);
@@ -1108,6 +1147,7 @@ int cs_scan_run(const struct cs_targets *t, const struct cs_scan_opts *o, const 
 			r = cs_err_set(err, CS_EIO, "epoll_wait: %s", strerror(errno));
 			break;
 		}
+		e.batch_full = nev == MAX_EVENTS; /* more may be waiting than one batch held */
 		for (int i = 0; i < nev; i++)
 			on_event(&e, events[i].data.ptr, events[i].events);
 		uint64_t t1 = now_ms();

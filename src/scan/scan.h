@@ -46,6 +46,7 @@ struct cs_scan_stats {
 	uint64_t connects;	/* connection attempts */
 	uint64_t open_ports;	/* ports that accepted */
 	uint64_t skipped_steps; /* probe steps not asked: the answer could not change the verdict */
+	uint64_t late_ready;	/* deadlines that found the socket ready (this process was late) */
 	uint64_t resume_pos;	/* every address before this position in the order is done */
 	double elapsed;		/* seconds */
 };

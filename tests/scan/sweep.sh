@@ -6,6 +6,8 @@
 #   thorough.jsonl        the same sweep asking every question (--thorough)
 #   thorough-sim.log      and what the simulator answered during that one
 #   closer-sim.log        RTSP to a device that closes the connection after each answer
+#   late-{calm,stopped}.jsonl  a /22 of about 500 devices swept undisturbed, and swept while
+#                         camsweep is stopped (SIGSTOP) for longer than its timeout
 #   udp.jsonl             the Hikvision and Dahua devices with every UDP inquiry (--udp)
 #   shard-{1,2,3}.jsonl   the same space split three ways (same seed)
 #   resumed-*.jsonl       a sweep interrupted by SIGINT, then --resume'd
@@ -68,4 +70,25 @@ mark=$(wc -l <"$out/sim.log")
 	>"$out/closer.jsonl" 2>"$out/closer.err"
 sleep 0.3
 tail -n +"$((mark + 1))" "$out/sim.log" >"$out/closer-sim.log"
+# A scanner starved of CPU: stopped for 2.5 s while thousands of connections are under way, its
+# deadlines (1 s) all pass while the answers wait in their sockets, more of them than one epoll
+# batch. They are the devices' answers all the same: the verdicts must equal a calm sweep's.
+"$sim" --make-estate 127.57.0.0/22 --live 50% --seed 3 >"$out/late.estate"
+"$sim" --estate "$out/late.estate" --quiet --hold 5 &
+sim2=$!
+trap 'kill $simpid $sim2 2>/dev/null; wait $simpid $sim2 2>/dev/null' EXIT
+first=$(awk '$1 ~ /^127\./ && $2 == "nginx" { print $1; exit }' "$out/late.estate")
+for _ in $(seq 100); do
+	(exec 3<>/dev/tcp/"$first"/80) 2>/dev/null && break
+	sleep 0.1
+done
+late=(--no-progress --no-store --format jsonl --no-udp --rate 0 --timeout 1000 --seed 5)
+"$bin" scan "${late[@]}" 127.57.0.0/22 >"$out/late-calm.jsonl" 2>"$out/late-calm.err"
+"$bin" scan "${late[@]}" 127.57.0.0/22 >"$out/late-stopped.jsonl" 2>"$out/late-stopped.err" &
+scanpid=$!
+sleep 0.3
+kill -STOP $scanpid
+sleep 2.5
+kill -CONT $scanpid
+wait $scanpid
 exit 0

@@ -375,6 +375,44 @@ TEST(scan_https_port_leaves_later_questions_to_plain_http)
 	}
 }
 
+/* A scanner starved of CPU (stopped longer than its timeout while thousands of answers arrive)
+ * reads the answers waiting in its sockets rather than calling the devices silent. */
+TEST(scan_starved_of_cpu_still_reads_waiting_answers)
+{
+	static json_t *a[1100], *b[1100];
+	if (!run_sweeps())
+		return;
+	size_t na = load("late-calm.jsonl", a, 1100), nb = load("late-stopped.jsonl", b, 1100);
+	CHECK(na > 300);
+	CHECK_INT(na, nb);
+	size_t makers = 0, differ = 0;
+	for (size_t i = 0; i < na; i++) {
+		const char *ip = s(a[i], "ip"), *x = s(a[i], "manufacturer");
+		json_t *o = find(b, nb, ip);
+		const char *y = o != NULL ? s(o, "manufacturer") : NULL;
+		makers += x != NULL;
+		if (o == NULL || (x == NULL) != (y == NULL) || (x != NULL && strcmp(x, y) != 0)) {
+			if (differ++ < 5)
+				printf("  %s: %s calm, %s stopped\n", ip, x ? x : "null",
+				       y ? y : "null");
+		}
+	}
+	CHECK(makers > 200);
+	CHECK_INT(differ, 0);
+	char path[128], line[512];
+	bool said = false;
+	snprintf(path, sizeof(path), "%s/late-stopped.err", outdir);
+	FILE *f = fopen(path, "r");
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		said = said ||
+		       strstr(line, "answers were waiting when their deadline came") != NULL;
+	if (f != NULL)
+		fclose(f);
+	CHECK(said);
+	free_all(a, na);
+	free_all(b, nb);
+}
+
 /* Does device d list a UDP port that answered as proto? */
 static bool has_udp(json_t *d, const char *proto)
 {
