@@ -871,7 +871,20 @@ static bool ready_anyway(struct engine *e, struct conn *c)
 		ev |= EPOLLERR;
 	if (p.revents & POLLHUP)
 		ev |= EPOLLHUP;
+	/* The deadline that fired is spent. If what was waiting does not move the connection on
+	 * to a deadline of its own (half a TLS record, a request sent but not yet answered), it
+	 * gets one more timeout, and that one is final. c must outlive on_event to be asked. */
+	uint32_t gen = c->gen;
+	c->timers++;
 	on_event(e, c, ev);
+	c->timers--;
+	if (c->dead) {
+		if (c->timers == 0)
+			free(c);
+	} else if (c->gen == gen && c->fd >= 0) {
+		heap_push(e, c, now_ms() + e->o->timeout_ms);
+		c->late_checked = true;
+	}
 	return true;
 }
 
